@@ -1,0 +1,14 @@
+using System.Text.Json.Serialization;
+
+namespace Propeller.Contracts.Messages;
+
+/// <summary><c>control/proplet/create</c>: a proplet announces itself (proplet-reference §1.3.1).</summary>
+public sealed record DiscoveryMessage
+{
+    public string PropletId { get; init; } = "";
+
+    public string? Namespace { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PropletMetadata? Metadata { get; init; }
+}

@@ -1,0 +1,23 @@
+using System.Text.Json.Serialization;
+using Propeller.Contracts.Serialization;
+
+namespace Propeller.Contracts.Messages;
+
+/// <summary><c>control/manager/invoke</c>: run a precompiled latent task once (proplet-reference §1.3.10).</summary>
+public sealed record InvokeMessage
+{
+    public string Id { get; init; } = "";
+
+    public bool Broadcast { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PropletId { get; init; }
+
+    public string? InvocationId { get; init; }
+
+    [JsonConverter(typeof(LenientStringListConverter))]
+    public List<string>? Inputs { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, string>? Env { get; init; }
+}

@@ -1,0 +1,20 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Propeller.Contracts.Messages;
+
+/// <summary>
+/// <c>control/proplet/results</c> (proplet-reference §1.3.6). <c>results</c> is usually a string but any JSON is
+/// accepted (federated-learning results are objects and carry no top-level <c>proplet_id</c>).
+/// </summary>
+public sealed record ResultMessage
+{
+    public string TaskId { get; init; } = "";
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? PropletId { get; init; }
+
+    public JsonElement? Results { get; init; }
+
+    public string? Error { get; init; }
+}

@@ -1,0 +1,389 @@
+using System.Buffers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using MQTTnet;
+using MQTTnet.Formatter;
+
+namespace Propeller.Contracts.Mqtt;
+
+/// <summary>
+/// One MQTT 3.1.1 connection shared by a component: connects in the background, reconnects with back-off
+/// (1 s doubling to a cap), re-subscribes after every connect (sessions are clean), and runs each incoming
+/// message in its own task so a slow handler never blocks the connection.
+/// </summary>
+public sealed partial class PropellerMqttClient : IAsyncDisposable
+{
+    private readonly MqttConnectionOptions _options;
+    private readonly ILogger _logger;
+    private readonly IMqttClient _client;
+    private readonly List<(string Filter, MqttMessageHandler Handler)> _subscriptions = [];
+    private readonly Lock _subscriptionsLock = new();
+    private readonly SemaphoreSlim _handlerSlots;
+    private readonly SemaphoreSlim _disconnected = new(0, 1);
+    private readonly CancellationTokenSource _stopping = new();
+    private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Task? _connectionLoop;
+
+    public PropellerMqttClient(MqttConnectionOptions options, ILogger<PropellerMqttClient> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+        _options = options;
+        _logger = logger;
+        _handlerSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentHandlers));
+        _client = new MqttClientFactory().CreateMqttClient();
+        _client.ApplicationMessageReceivedAsync += OnMessageAsync;
+        _client.DisconnectedAsync += OnDisconnectedAsync;
+    }
+
+    /// <summary>Raised after every successful (re)connect, once subscriptions are restored.</summary>
+    public event Func<Task>? Connected;
+
+    public bool IsConnected => _client.IsConnected;
+
+    public string ClientId => _options.ClientId;
+
+    /// <summary>
+    /// Starts connecting. With <paramref name="waitForConnection"/> it returns once the first connect succeeded
+    /// (or throws when the token fires first); otherwise it returns at once and keeps trying in the background.
+    /// </summary>
+    public async Task StartAsync(bool waitForConnection, CancellationToken cancellationToken)
+    {
+        _connectionLoop ??= Task.Run(() => ConnectionLoopAsync(_stopping.Token), CancellationToken.None);
+        if (waitForConnection)
+        {
+            await WaitForConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task WaitForConnectionAsync(CancellationToken cancellationToken) =>
+        Volatile.Read(ref _connectedSignal).Task.WaitAsync(cancellationToken);
+
+    /// <summary>Subscribes now if connected, and again after every reconnect.</summary>
+    public async Task SubscribeAsync(string topicFilter, MqttMessageHandler handler, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topicFilter);
+        ArgumentNullException.ThrowIfNull(handler);
+        lock (_subscriptionsLock)
+        {
+            _subscriptions.Add((topicFilter, handler));
+        }
+
+        if (_client.IsConnected)
+        {
+            await SubscribeOnBrokerAsync(topicFilter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public Task PublishAsync<T>(string topic, T value, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken) =>
+        PublishAsync(topic, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), cancellationToken);
+
+    /// <summary>
+    /// Publishes at the configured QoS. While disconnected it waits up to the publish timeout for the connection
+    /// to come back, then throws <see cref="MqttPublishException"/>.
+    /// </summary>
+    public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
+        timeout.CancelAfter(_options.PublishTimeout);
+        try
+        {
+            if (!_client.IsConnected)
+            {
+                await WaitForConnectionAsync(timeout.Token).ConfigureAwait(false);
+            }
+
+            var message = new MqttApplicationMessageBuilder()
+                .WithTopic(topic)
+                .WithPayload(payload.ToArray())
+                .WithQualityOfServiceLevel(_options.QualityOfService)
+                .WithRetainFlag(false)
+                .Build();
+            var result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                throw new MqttPublishException($"publish to '{topic}' failed: {result.ReasonCode} {result.ReasonString}");
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MqttPublishException($"publish to '{topic}' timed out after {_options.PublishTimeout.TotalSeconds:0.#} s: not connected to the broker");
+        }
+        catch (MQTTnet.Exceptions.MqttCommunicationException ex)
+        {
+            throw new MqttPublishException($"publish to '{topic}' failed: {ex.Message}", ex);
+        }
+    }
+
+    /// <summary>Disconnects cleanly: the broker does not publish the Last Will.</summary>
+    public async Task DisconnectAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_client.IsConnected)
+        {
+            try
+            {
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+            {
+                Log.DisconnectFailed(_logger, ex.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Drops the connection without a DISCONNECT packet, as a crash or a cut network would, so the broker
+    /// publishes the Last Will. No reconnect follows.
+    /// </summary>
+    public async Task AbortAsync()
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _client.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
+        if (_connectionLoop is not null)
+        {
+            await _connectionLoop.ConfigureAwait(false);
+        }
+
+        _client.Dispose();
+        _stopping.Dispose();
+        _handlerSlots.Dispose();
+        _disconnected.Dispose();
+    }
+
+    private async Task ConnectionLoopAsync(CancellationToken stopping)
+    {
+        var address = MqttAddress.Parse(_options.Address);
+        var addressText = address.ToString();
+        var delay = TimeSpan.FromSeconds(1);
+        while (!stopping.IsCancellationRequested)
+        {
+            try
+            {
+                using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+                connectTimeout.CancelAfter(_options.ConnectTimeout);
+                await _client.ConnectAsync(BuildClientOptions(address), connectTimeout.Token).ConfigureAwait(false);
+                delay = TimeSpan.FromSeconds(1);
+                Log.Connected(_logger, _options.ClientId, addressText);
+                await RestoreSubscriptionsAsync(stopping).ConfigureAwait(false);
+                Volatile.Read(ref _connectedSignal).TrySetResult();
+                await RaiseConnectedAsync().ConfigureAwait(false);
+                await _disconnected.WaitAsync(stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.ConnectFailed(_logger, _options.ClientId, addressText, ex.Message, delay.TotalSeconds);
+                try
+                {
+                    await Task.Delay(delay, stopping).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
+            }
+        }
+    }
+
+    private MqttClientOptions BuildClientOptions(MqttAddress address)
+    {
+        var builder = new MqttClientOptionsBuilder()
+            .WithTcpServer(address.Host, address.Port)
+            .WithProtocolVersion(MqttProtocolVersion.V311)
+            .WithClientId(_options.ClientId)
+            .WithCredentials(_options.Username, _options.Password)
+            .WithCleanSession(true)
+            .WithKeepAlivePeriod(_options.KeepAlive)
+            .WithTimeout(_options.ConnectTimeout);
+        if (_options.Will is { } will)
+        {
+            builder = builder
+                .WithWillTopic(will.Topic)
+                .WithWillPayload(will.Payload.ToArray())
+                .WithWillQualityOfServiceLevel(will.QualityOfService)
+                .WithWillRetain(will.Retain);
+        }
+
+        if (address.UseTls || _options.TlsCaCertPath is not null)
+        {
+            builder = builder.WithTlsOptions(BuildTls);
+        }
+
+        return builder.Build();
+    }
+
+    private void BuildTls(MqttClientTlsOptionsBuilder tls)
+    {
+        tls.UseTls();
+        if (_options.TlsInsecureSkipVerify)
+        {
+            tls.WithCertificateValidationHandler(_ => true);
+        }
+        else if (_options.TlsCaCertPath is { } caPath)
+        {
+            var chain = new X509Certificate2Collection();
+            chain.ImportFromPemFile(caPath);
+            tls.WithTrustChain(chain);
+        }
+
+        if (_options.TlsClientCertPath is { } certPath && _options.TlsClientKeyPath is { } keyPath)
+        {
+            tls.WithClientCertificates([X509Certificate2.CreateFromPemFile(certPath, keyPath)]);
+        }
+    }
+
+    private async Task RestoreSubscriptionsAsync(CancellationToken cancellationToken)
+    {
+        string[] filters;
+        lock (_subscriptionsLock)
+        {
+            filters = _subscriptions.Select(s => s.Filter).Distinct(StringComparer.Ordinal).ToArray();
+        }
+
+        foreach (var filter in filters)
+        {
+            await SubscribeOnBrokerAsync(filter, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task SubscribeOnBrokerAsync(string filter, CancellationToken cancellationToken)
+    {
+        var options = new MqttClientSubscribeOptionsBuilder()
+            .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(_options.QualityOfService))
+            .Build();
+        var result = await _client.SubscribeAsync(options, cancellationToken).ConfigureAwait(false);
+        foreach (var item in result.Items)
+        {
+            if ((int)item.ResultCode > 2)
+            {
+                throw new MqttSubscribeException($"subscription to '{filter}' refused: {item.ResultCode}");
+            }
+        }
+    }
+
+    private async Task RaiseConnectedAsync()
+    {
+        if (Connected is not { } handlers)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<Task>>())
+        {
+            try
+            {
+                await handler().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.ConnectedHandlerFailed(_logger, ex);
+            }
+        }
+    }
+
+    private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
+    {
+        Interlocked.Exchange(ref _connectedSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (args.ClientWasConnected && !_stopping.IsCancellationRequested)
+        {
+            Log.Disconnected(_logger, _options.ClientId, args.Reason);
+        }
+
+        if (_disconnected.CurrentCount == 0)
+        {
+            try
+            {
+                _disconnected.Release();
+            }
+            catch (SemaphoreFullException)
+            {
+                // Another disconnect already woke the loop.
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)
+    {
+        var topic = args.ApplicationMessage.Topic;
+        var payload = args.ApplicationMessage.Payload.ToArray();
+        List<MqttMessageHandler> handlers;
+        lock (_subscriptionsLock)
+        {
+            handlers = _subscriptions
+                .Where(s => MqttTopicFilterComparer.Compare(topic, s.Filter) == MqttTopicFilterCompareResult.IsMatch)
+                .Select(s => s.Handler)
+                .ToList();
+        }
+
+        foreach (var handler in handlers)
+        {
+            _ = RunHandlerAsync(handler, topic, payload);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task RunHandlerAsync(MqttMessageHandler handler, string topic, byte[] payload)
+    {
+        try
+        {
+            await _handlerSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            await handler(topic, payload, _stopping.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            Log.HandlerFailed(_logger, topic, ex);
+        }
+        finally
+        {
+            _handlerSlots.Release();
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "MQTT client {ClientId} connected to {Address}")]
+        public static partial void Connected(ILogger logger, string clientId, string address);
+
+        [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "MQTT client {ClientId} could not connect to {Address}: {Reason}; retrying in {DelaySeconds} s")]
+        public static partial void ConnectFailed(ILogger logger, string clientId, string address, string reason, double delaySeconds);
+
+        [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "MQTT client {ClientId} lost its connection: {Reason}")]
+        public static partial void Disconnected(ILogger logger, string clientId, MqttClientDisconnectReason reason);
+
+        [LoggerMessage(EventId = 103, Level = LogLevel.Error, Message = "Handler for MQTT topic {Topic} failed")]
+        public static partial void HandlerFailed(ILogger logger, string topic, Exception exception);
+
+        [LoggerMessage(EventId = 104, Level = LogLevel.Error, Message = "A connected handler failed")]
+        public static partial void ConnectedHandlerFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "MQTT disconnect failed: {Reason}")]
+        public static partial void DisconnectFailed(ILogger logger, string reason);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Propeller.Contracts.Topics;
+
+/// <summary>The topic paths below <c>m/{tenant}/c/{channel}/</c> (proplet-reference §1.2).</summary>
+public static class TopicSuffixes
+{
+    public const string PropletCreate = "control/proplet/create";
+    public const string PropletAlive = "control/proplet/alive";
+    public const string PropletMetrics = "control/proplet/metrics";
+    public const string PropletTaskMetrics = "control/proplet/task_metrics";
+    public const string PropletResults = "control/proplet/results";
+    public const string PropletInvokeResults = "control/proplet/invoke_results";
+    public const string ManagerStart = "control/manager/start";
+    public const string ManagerStop = "control/manager/stop";
+    public const string ManagerInvoke = "control/manager/invoke";
+    public const string RegistryProplet = "registry/proplet";
+    public const string RegistryServer = "registry/server";
+    public const string FlRoundsStart = "fl/rounds/start";
+}
