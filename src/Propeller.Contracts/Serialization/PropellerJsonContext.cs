@@ -38,6 +38,7 @@ namespace Propeller.Contracts.Serialization;
 [JsonSerializable(typeof(TaskResultsResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(Dictionary<string, JsonElement>))]

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every test. As root on Debian it first installs the real servers and toolchains the tests use
+# (mosquitto as a third-party MQTT peer, clang + wasi-libc to rebuild the C examples).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(mosquitto mosquitto-clients clang-14 lld-14 wasi-libc wabt)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null; then
+    echo "Installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  else
+    echo "warning: missing packages (${missing[*]}); run as root to install them. Tests that need them will fail under CI=true." >&2
+  fi
+fi
+
+# A broker started by Debian's package would hold port 1883; tests use their own ports, but stop it anyway.
+if command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
+  systemctl stop mosquitto || true
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet test Propeller.slnx --blame-hang-timeout 5m "$@"

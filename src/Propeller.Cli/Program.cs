@@ -1,0 +1,3 @@
+using Propeller.Cli;
+
+return await CliApp.RunAsync(args).ConfigureAwait(false);
