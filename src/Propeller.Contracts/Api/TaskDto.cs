@@ -12,95 +12,95 @@ namespace Propeller.Contracts.Api;
 /// </summary>
 public sealed record TaskDto
 {
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
-    public string Name { get; init; } = "";
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Kind { get; init; }
-
-    public TaskState State { get; init; }
+    public string Name { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ImageUrl { get; init; }
+    public string? Kind { get; set; }
+
+    public TaskState State { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? File { get; init; }
+    public string? ImageUrl { get; set; }
 
-    public List<string>? CliArgs { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? File { get; set; }
+
+    public List<string>? CliArgs { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonConverter(typeof(LenientStringListConverter))]
-    public List<string>? Inputs { get; init; }
+    public List<string>? Inputs { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Env { get; init; }
+    public Dictionary<string, string>? Env { get; set; }
 
-    public bool Daemon { get; init; }
+    public bool Daemon { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool Latent { get; init; }
+    public bool Latent { get; set; }
 
-    public bool Encrypted { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? KbsResourcePath { get; init; }
+    public bool Encrypted { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PropletId { get; init; }
+    public string? KbsResourcePath { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public List<string>? DependsOn { get; init; }
+    public string? PropletId { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? RunIf { get; init; }
+    public List<string>? DependsOn { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? WorkflowId { get; init; }
+    public string? RunIf { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? JobId { get; init; }
+    public string? WorkflowId { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public JsonElement? Results { get; init; }
+    public string? JobId { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Error { get; init; }
+    public JsonElement? Results { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public MonitoringProfile? MonitoringProfile { get; init; }
-
-    public DateTimeOffset StartTime { get; init; }
-
-    public DateTimeOffset FinishTime { get; init; }
-
-    public DateTimeOffset CreatedAt { get; init; }
-
-    public DateTimeOffset UpdatedAt { get; init; }
+    public string? Error { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Mode { get; init; }
+    public MonitoringProfile? MonitoringProfile { get; set; }
+
+    public DateTimeOffset StartTime { get; set; }
+
+    public DateTimeOffset FinishTime { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset UpdatedAt { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Schedule { get; init; }
+    public string? Mode { get; set; }
 
-    public DateTimeOffset NextRun { get; init; }
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Schedule { get; set; }
+
+    public DateTimeOffset NextRun { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool IsRecurring { get; init; }
+    public bool IsRecurring { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Timezone { get; init; }
+    public string? Timezone { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public bool Broadcast { get; init; }
+    public bool Broadcast { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
-    public int Priority { get; init; }
+    public int Priority { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, JsonElement>? Metadata { get; init; }
+    public Dictionary<string, JsonElement>? Metadata { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? HalStoragePath { get; init; }
+    public string? HalStoragePath { get; set; }
 }

@@ -2,17 +2,17 @@ namespace Propeller.Contracts.Messages;
 
 public sealed record AggregatedMetrics
 {
-    public double AvgCpuUsage { get; init; }
+    public double AvgCpuUsage { get; set; }
 
-    public double MaxCpuUsage { get; init; }
+    public double MaxCpuUsage { get; set; }
 
-    public double AvgMemoryUsage { get; init; }
+    public double AvgMemoryUsage { get; set; }
 
-    public double MaxMemoryUsage { get; init; }
+    public double MaxMemoryUsage { get; set; }
 
-    public ulong TotalDiskRead { get; init; }
+    public ulong TotalDiskRead { get; set; }
 
-    public ulong TotalDiskWrite { get; init; }
+    public ulong TotalDiskWrite { get; set; }
 
-    public ulong SampleCount { get; init; }
+    public ulong SampleCount { get; set; }
 }

@@ -8,11 +8,11 @@ public sealed record HeartbeatMessage
     public const string AliveStatus = "alive";
     public const string OfflineStatus = "offline";
 
-    public string PropletId { get; init; } = "";
+    public string PropletId { get; set; } = "";
 
-    public string? Status { get; init; }
+    public string? Status { get; set; }
 
-    public string? Namespace { get; init; }
+    public string? Namespace { get; set; }
 
     [System.Text.Json.Serialization.JsonIgnore]
     public bool IsOffline => string.Equals(Status, OfflineStatus, StringComparison.OrdinalIgnoreCase);

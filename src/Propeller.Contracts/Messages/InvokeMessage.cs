@@ -6,18 +6,18 @@ namespace Propeller.Contracts.Messages;
 /// <summary><c>control/manager/invoke</c>: run a precompiled latent task once (proplet-reference §1.3.10).</summary>
 public sealed record InvokeMessage
 {
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
-    public bool Broadcast { get; init; }
+    public bool Broadcast { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PropletId { get; init; }
+    public string? PropletId { get; set; }
 
-    public string? InvocationId { get; init; }
+    public string? InvocationId { get; set; }
 
     [JsonConverter(typeof(LenientStringListConverter))]
-    public List<string>? Inputs { get; init; }
+    public List<string>? Inputs { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Env { get; init; }
+    public Dictionary<string, string>? Env { get; set; }
 }

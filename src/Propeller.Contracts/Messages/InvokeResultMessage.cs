@@ -3,13 +3,13 @@ namespace Propeller.Contracts.Messages;
 /// <summary><c>control/proplet/invoke_results</c>: the answer to one invocation of a latent task.</summary>
 public sealed record InvokeResultMessage
 {
-    public string TaskId { get; init; } = "";
+    public string TaskId { get; set; } = "";
 
-    public string InvocationId { get; init; } = "";
+    public string InvocationId { get; set; } = "";
 
-    public string PropletId { get; init; } = "";
+    public string PropletId { get; set; } = "";
 
-    public string? Results { get; init; }
+    public string? Results { get; set; }
 
-    public string? Error { get; init; }
+    public string? Error { get; set; }
 }

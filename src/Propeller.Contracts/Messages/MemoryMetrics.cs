@@ -4,17 +4,17 @@ namespace Propeller.Contracts.Messages;
 
 public sealed record MemoryMetrics
 {
-    public ulong RssBytes { get; init; }
+    public ulong RssBytes { get; set; }
 
-    public ulong HeapAllocBytes { get; init; }
+    public ulong HeapAllocBytes { get; set; }
 
-    public ulong HeapSysBytes { get; init; }
+    public ulong HeapSysBytes { get; set; }
 
-    public ulong HeapInuseBytes { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ulong? ContainerUsageBytes { get; init; }
+    public ulong HeapInuseBytes { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public ulong? ContainerLimitBytes { get; init; }
+    public ulong? ContainerUsageBytes { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public ulong? ContainerLimitBytes { get; set; }
 }

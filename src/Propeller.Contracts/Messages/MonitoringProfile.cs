@@ -8,25 +8,25 @@ public sealed record MonitoringProfile
 {
     public const ulong NanosecondThreshold = 1_000_000;
 
-    public bool Enabled { get; init; } = true;
+    public bool Enabled { get; set; } = true;
 
-    public ulong Interval { get; init; } = 10;
+    public ulong Interval { get; set; } = 10;
 
-    public bool CollectCpu { get; init; } = true;
+    public bool CollectCpu { get; set; } = true;
 
-    public bool CollectMemory { get; init; } = true;
+    public bool CollectMemory { get; set; } = true;
 
-    public bool CollectDiskIo { get; init; } = true;
+    public bool CollectDiskIo { get; set; } = true;
 
-    public bool CollectThreads { get; init; } = true;
+    public bool CollectThreads { get; set; } = true;
 
-    public bool CollectFileDescriptors { get; init; } = true;
+    public bool CollectFileDescriptors { get; set; } = true;
 
-    public bool ExportToMqtt { get; init; } = true;
+    public bool ExportToMqtt { get; set; } = true;
 
-    public bool RetainHistory { get; init; } = true;
+    public bool RetainHistory { get; set; } = true;
 
-    public int HistorySize { get; init; } = 100;
+    public int HistorySize { get; set; } = 100;
 
     public static MonitoringProfile Standard { get; } = new();
 

@@ -2,19 +2,19 @@ namespace Propeller.Contracts.Messages;
 
 public sealed record ProcessMetrics
 {
-    public double CpuPercent { get; init; }
+    public double CpuPercent { get; set; }
 
-    public ulong MemoryBytes { get; init; }
+    public ulong MemoryBytes { get; set; }
 
-    public double MemoryPercent { get; init; }
+    public double MemoryPercent { get; set; }
 
-    public ulong DiskReadBytes { get; init; }
+    public ulong DiskReadBytes { get; set; }
 
-    public ulong DiskWriteBytes { get; init; }
+    public ulong DiskWriteBytes { get; set; }
 
-    public ulong UptimeSeconds { get; init; }
+    public ulong UptimeSeconds { get; set; }
 
-    public uint ThreadCount { get; init; }
+    public uint ThreadCount { get; set; }
 
-    public uint FileDescriptorCount { get; init; }
+    public uint FileDescriptorCount { get; set; }
 }

@@ -9,12 +9,12 @@ namespace Propeller.Contracts.Messages;
 /// </summary>
 public sealed record ResultMessage
 {
-    public string TaskId { get; init; } = "";
+    public string TaskId { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PropletId { get; init; }
+    public string? PropletId { get; set; }
 
-    public JsonElement? Results { get; init; }
+    public JsonElement? Results { get; set; }
 
-    public string? Error { get; init; }
+    public string? Error { get; set; }
 }

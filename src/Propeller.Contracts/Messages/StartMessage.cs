@@ -10,51 +10,51 @@ namespace Propeller.Contracts.Messages;
 /// </summary>
 public sealed record StartMessage
 {
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
-    public string Name { get; init; } = "";
+    public string Name { get; set; } = "";
 
-    public int State { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? ImageUrl { get; init; }
+    public int State { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? File { get; init; }
+    public string? ImageUrl { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? File { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     [JsonConverter(typeof(LenientStringListConverter))]
-    public List<string>? Inputs { get; init; }
+    public List<string>? Inputs { get; set; }
 
     /// <summary>Always written; null when unset, as the Go manager does.</summary>
-    public List<string>? CliArgs { get; init; }
+    public List<string>? CliArgs { get; set; }
 
-    public bool Broadcast { get; init; }
+    public bool Broadcast { get; set; }
 
-    public bool Daemon { get; init; }
+    public bool Daemon { get; set; }
 
-    public bool Latent { get; init; }
+    public bool Latent { get; set; }
 
-    public bool Encrypted { get; init; }
-
-    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, string>? Env { get; init; }
+    public bool Encrypted { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? KbsResourcePath { get; init; }
+    public Dictionary<string, string>? Env { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public MonitoringProfile? MonitoringProfile { get; init; }
+    public string? KbsResourcePath { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? HalStoragePath { get; init; }
+    public MonitoringProfile? MonitoringProfile { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? Mode { get; init; }
+    public string? HalStoragePath { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PropletId { get; init; }
+    public string? Mode { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public Dictionary<string, JsonElement>? ParentResults { get; init; }
+    public string? PropletId { get; set; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Dictionary<string, JsonElement>? ParentResults { get; set; }
 }

@@ -7,11 +7,11 @@ namespace Propeller.Contracts.Messages;
 /// </summary>
 public sealed record StopMessage
 {
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public bool? Broadcast { get; init; }
+    public bool? Broadcast { get; set; }
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public string? PropletId { get; init; }
+    public string? PropletId { get; set; }
 }

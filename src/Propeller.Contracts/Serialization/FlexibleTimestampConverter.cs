@@ -26,13 +26,9 @@ public sealed class FlexibleTimestampConverter : JsonConverter<DateTimeOffset>
                     return DateTimeOffset.MinValue;
                 }
 
-                if (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var parsed))
-                {
-                    return parsed;
-                }
-
-                // .NET keeps 7 fractional digits; Go and Rust write up to 9.
-                if (TryParseWithNanoseconds(text, out parsed))
+                // .NET keeps 7 fractional digits; Go and Rust write up to 9, which are truncated like the object form.
+                if (TryParseWithNanoseconds(text, out var parsed)
+                    || DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out parsed))
                 {
                     return parsed;
                 }
