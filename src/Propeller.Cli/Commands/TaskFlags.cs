@@ -13,7 +13,7 @@ internal sealed class TaskFlags
 {
     public Option<string?> ImageUrl { get; } = new("--image-url") { Description = "Wasm source: an http(s) URL or an OCI reference" };
 
-    public Option<FileInfo?> File { get; } = new("--file", "-f") { Description = "A local .wasm file to send inline" };
+    public Option<FileInfo?> File { get; } = new("--file", "-f") { Description = "A local .wasm (or .wat, compiled here) file to send inline" };
 
     public Option<string[]> CliArgs { get; } = new("--cli-args") { Description = "Runtime arguments (comma-separated or repeated)", AllowMultipleArgumentsPerToken = true };
 
@@ -61,7 +61,7 @@ internal sealed class TaskFlags
         string? inline = null;
         if (file is not null)
         {
-            inline = Convert.ToBase64String(await System.IO.File.ReadAllBytesAsync(file.FullName, ct).ConfigureAwait(false));
+            inline = Convert.ToBase64String(await WasmFile.ReadAsync(file, ct).ConfigureAwait(false));
         }
 
         var metadata = Pairs(context.Get(Metadata));

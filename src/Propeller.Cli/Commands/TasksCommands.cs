@@ -146,9 +146,9 @@ internal static class TasksCommands
         command.SetAction(async (ctx, ct) =>
         {
             var path = ctx.Get(file);
-            var bytes = await File.ReadAllBytesAsync(path.FullName, ct);
+            var bytes = await WasmFile.ReadAsync(path, ct);
             using var client = ctx.CreateClient();
-            var task = await client.UploadTaskFileAsync(ctx.Get(id), path.Name, bytes, ct);
+            var task = await client.UploadTaskFileAsync(ctx.Get(id), Path.ChangeExtension(path.Name, ".wasm"), bytes, ct);
             ctx.Console.WriteJson(JsonSerializer.Serialize(task, Json.TaskDto));
         });
         return command;
