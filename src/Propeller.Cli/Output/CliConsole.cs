@@ -24,6 +24,11 @@ internal sealed class CliConsole
             ColorSystem = ColorSystemSupport.Detect,
             Interactive = InteractionSupport.No,
         });
+        if (Console.IsOutputRedirected || !ReferenceEquals(output, Console.Out))
+        {
+            // Piped or captured output has no terminal width; Spectre would wrap tables at 80 columns.
+            Ansi.Profile.Width = 160;
+        }
     }
 
     public TextWriter Out { get; }

@@ -1,0 +1,114 @@
+using System.Text.Json;
+using Propeller.Cli.Client;
+using Propeller.Cli.Commands;
+using Propeller.Cli.Output;
+using Propeller.Contracts.Api;
+using Propeller.Contracts.Messages;
+
+namespace Propeller.Cli.Hosts;
+
+/// <summary>
+/// The workloads <c>propeller demo</c> runs against a live stack: <c>add(10,20)</c> from WebAssembly text, a C
+/// program compiled to wasm32-wasi that prints its environment, and an endless loop that is stopped through the
+/// API. Each row says where the task ran, its final state and its result, and whether that is what was expected.
+/// </summary>
+internal sealed class DemoRunner(ManagerClient client, string examplesDir)
+{
+    private static readonly TimeSpan TaskTimeout = TimeSpan.FromSeconds(60);
+
+    public async Task<IReadOnlyList<DemoRow>> RunAsync(int expectedProplets, CancellationToken ct)
+    {
+        var proplets = await WaitForPropletsAsync(expectedProplets, ct).ConfigureAwait(false);
+        string NameOf(string? id) => id is not null && proplets.TryGetValue(id, out var name) ? name : id ?? "";
+
+        var rows = new List<DemoRow>();
+
+        var add = await RunToEndAsync("add", Example("add", "add.wat"), ["10", "20"], null, ct).ConfigureAwait(false);
+        rows.Add(Row("add(10,20) · add.wat", add, NameOf, t => Views.ResultText(t.Results) == "30" && t.State == TaskState.Completed, "expected 30"));
+
+        var env = new Dictionary<string, string> { ["GREETING"] = "hello from propeller" };
+        var hello = await RunToEndAsync("_start", Example("hello-env", "hello_env.wasm"), null, env, ct).ConfigureAwait(false);
+        rows.Add(Row("env printer · hello_env.c", hello, NameOf,
+            t => t.State == TaskState.Completed && Views.ResultText(t.Results).Contains("PROPLET_ID=", StringComparison.Ordinal)
+                && Views.ResultText(t.Results).Contains("GREETING=hello from propeller", StringComparison.Ordinal),
+            "expected its environment, incl. PROPLET_ID"));
+
+        var loop = await RunAndStopAsync(Example("loop", "loop.wat"), ct).ConfigureAwait(false);
+        rows.Add(Row("endless loop · stopped", loop, NameOf,
+            t => t.State == TaskState.Failed && (t.Error ?? "").Contains("cancelled", StringComparison.Ordinal), "expected a real stop"));
+        return rows;
+    }
+
+    private string Example(string folder, string file) => Path.Combine(examplesDir, folder, file);
+
+    private static DemoRow Row(string workload, TaskDto task, Func<string?, string> nameOf, Func<TaskDto, bool> ok, string expectation) =>
+        new(workload, task.Id, nameOf(task.PropletId), task.State, task.Error is { Length: > 0 } error ? error : Views.ResultText(task.Results), ok(task), expectation);
+
+    private async Task<Dictionary<string, string>> WaitForPropletsAsync(int expected, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        while (true)
+        {
+            var page = await client.ListPropletsAsync(0, 100, "active", ct).ConfigureAwait(false);
+            if (page.Proplets.Count >= expected)
+            {
+                return page.Proplets.ToDictionary(p => p.Id, p => p.Name);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new ManagerApiException(0, $"only {page.Proplets.Count} of {expected} proplets came alive within {TaskTimeout.TotalSeconds:0} s");
+            }
+
+            await Task.Delay(100, ct).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<TaskDto> CreateAsync(string name, string file, List<string>? inputs, Dictionary<string, string>? env, CancellationToken ct)
+    {
+        var wasm = await WasmFile.ReadAsync(new FileInfo(file), ct).ConfigureAwait(false);
+        return await client.CreateTaskAsync(new TaskDto
+        {
+            Name = name,
+            File = Convert.ToBase64String(wasm),
+            Inputs = inputs,
+            Env = env,
+            Metadata = new Dictionary<string, JsonElement> { ["source"] = JsonSerializer.SerializeToElement("demo", Contracts.Serialization.PropellerJsonContext.Default.String) },
+        }, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TaskDto> RunToEndAsync(string name, string file, List<string>? inputs, Dictionary<string, string>? env, CancellationToken ct)
+    {
+        var task = await CreateAsync(name, file, inputs, env, ct).ConfigureAwait(false);
+        await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
+        return await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TaskDto> RunAndStopAsync(string file, CancellationToken ct)
+    {
+        var task = await CreateAsync("loop", file, null, null, ct).ConfigureAwait(false);
+        await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
+        // Let the guest get going so the stop interrupts running Wasm, not a task still being dispatched.
+        await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+        await client.StopTaskAsync(task.Id, ct).ConfigureAwait(false);
+        return await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
+    }
+
+    private async Task<TaskDto> WaitForEndAsync(string id, CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        while (true)
+        {
+            var task = await client.GetTaskAsync(id, ct).ConfigureAwait(false);
+            if (task.State is TaskState.Completed or TaskState.Failed or TaskState.Skipped or TaskState.Interrupted || DateTime.UtcNow > deadline)
+            {
+                return task;
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+}
+
+/// <summary>One line of the demo's table.</summary>
+internal sealed record DemoRow(string Workload, string TaskId, string Proplet, TaskState State, string Result, bool AsExpected, string Expectation);
