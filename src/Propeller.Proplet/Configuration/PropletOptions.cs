@@ -1,0 +1,189 @@
+using Microsoft.Extensions.Logging;
+using MQTTnet.Protocol;
+using Propeller.Contracts.Configuration;
+using Propeller.Contracts.Mqtt;
+using Propeller.Proplet.Runtimes;
+
+namespace Propeller.Proplet.Configuration;
+
+/// <summary>
+/// Everything one proplet needs to run. Built from <c>PROPLET_*</c> variables by <see cref="FromEnvironment"/>, or
+/// in code by a host such as <c>propeller dev</c>; <see cref="Validate"/> names the variable behind a bad value.
+/// </summary>
+internal sealed record PropletOptions
+{
+    public const string DefaultMqttAddress = "tcp://localhost:1883";
+    public const string DefaultNamespace = "default";
+    public const string DefaultConfigFile = "config.toml";
+    public const string DefaultConfigSection = "proplet";
+    public const int DefaultMqttMaxPacketSize = 10 * 1024 * 1024;
+    public const int MaxKeepAliveSeconds = ushort.MaxValue;
+
+    /// <summary>Tenant, channel, entity id (the proplet id and MQTT client id) and API key.</summary>
+    public required EntityCredentials Credentials { get; init; }
+
+    public string PropletId => Credentials.EntityId;
+
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    public string MqttAddress { get; init; } = DefaultMqttAddress;
+
+    public MqttQualityOfServiceLevel MqttQos { get; init; } = MqttQualityOfServiceLevel.ExactlyOnce;
+
+    public TimeSpan MqttKeepAlive { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Largest MQTT payload accepted; bigger incoming messages are dropped with a warning.</summary>
+    public int MqttMaxPacketSize { get; init; } = DefaultMqttMaxPacketSize;
+
+    /// <summary>PEM CA file; when set, only this CA is trusted.</summary>
+    public string? MqttTlsCaCert { get; init; }
+
+    public string? MqttTlsClientCert { get; init; }
+
+    public string? MqttTlsClientKey { get; init; }
+
+    public bool MqttTlsInsecureSkipVerify { get; init; }
+
+    /// <summary>Heartbeat period; zero turns heartbeats off.</summary>
+    public TimeSpan LivelinessInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>System-metrics period; zero turns the metrics messages off.</summary>
+    public TimeSpan MetricsInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    public bool EnableMonitoring { get; init; } = true;
+
+    /// <summary>The namespace reported in discovery, heartbeats and metrics.</summary>
+    public string Namespace { get; init; } = DefaultNamespace;
+
+    /// <summary>Host directories preopened for every guest at the same path.</summary>
+    public IReadOnlyList<string> Dirs { get; init; } = [];
+
+    public string? Description { get; init; }
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Location { get; init; }
+
+    /// <summary>When false, discovery leaves out the IP, host name, OS, architecture and memory size.</summary>
+    public bool CollectSystemInfo { get; init; } = true;
+
+    public WasmRuntimeOptions Runtime { get; init; } = new();
+
+    /// <summary>
+    /// Reads the <c>PROPLET_*</c> variables through <paramref name="environment"/> (null for unset), fills missing
+    /// credentials from the TOML fallback, and validates the result.
+    /// </summary>
+    /// <exception cref="ConfigurationException">A required value is missing or a value is invalid.</exception>
+    public static PropletOptions FromEnvironment(Func<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var configFile = EnvironmentValues.NonEmpty(environment(PropletVariables.ConfigFile)) ?? DefaultConfigFile;
+        var configSection = EnvironmentValues.NonEmpty(environment(PropletVariables.ConfigSection)) ?? DefaultConfigSection;
+        var defaults = new PropletOptions { Credentials = EntityCredentials.Resolve(PropletVariables.Prefix, environment, configFile, configSection) };
+
+        TimeSpan Seconds(string name, TimeSpan fallback) =>
+            TimeSpan.FromSeconds(EnvironmentValues.WholeNumber(environment(name), (long)fallback.TotalSeconds));
+
+        var monitoring = environment(PropletVariables.EnableMonitoring);
+        var options = defaults with
+        {
+            LogLevel = ParseLogLevel(environment(PropletVariables.LogLevel)),
+            MqttAddress = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttAddress)) ?? DefaultMqttAddress,
+            MqttQos = MqttConnectionOptions.ParseQos((int)Math.Min(EnvironmentValues.WholeNumber(environment(PropletVariables.MqttQos), 2), int.MaxValue)),
+            MqttKeepAlive = Seconds(PropletVariables.MqttKeepAlive, defaults.MqttKeepAlive),
+            MqttMaxPacketSize = (int)Math.Min(
+                EnvironmentValues.WholeNumber(environment(PropletVariables.MqttMaxPacketSize), DefaultMqttMaxPacketSize), int.MaxValue),
+            MqttTlsCaCert = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttTlsCaCert)),
+            MqttTlsClientCert = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttTlsClientCert)),
+            MqttTlsClientKey = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttTlsClientKey)),
+            MqttTlsInsecureSkipVerify = EnvironmentValues.IsTruthy(environment(PropletVariables.MqttTlsInsecureSkipVerify)),
+            LivelinessInterval = Seconds(PropletVariables.LivelinessInterval, defaults.LivelinessInterval),
+            MetricsInterval = Seconds(PropletVariables.MetricsInterval, defaults.MetricsInterval),
+            EnableMonitoring = monitoring is null || EnvironmentValues.IsTruthy(monitoring),
+            Namespace = EnvironmentValues.NonEmpty(environment(PropletVariables.Namespace)) ?? DefaultNamespace,
+            Dirs = EnvironmentValues.List(environment(PropletVariables.Dirs), ':'),
+            Description = EnvironmentValues.NonEmpty(environment(PropletVariables.Description)),
+            Tags = EnvironmentValues.List(environment(PropletVariables.Tags), ','),
+            Location = EnvironmentValues.NonEmpty(environment(PropletVariables.Location)),
+            CollectSystemInfo = !EnvironmentValues.IsFalsy(environment(PropletVariables.CollectSystemInfo)),
+        };
+        options.Validate();
+        return options;
+    }
+
+    /// <summary>Reads the process environment.</summary>
+    public static PropletOptions FromProcessEnvironment() => FromEnvironment(Environment.GetEnvironmentVariable);
+
+    /// <summary>Reads a fixed set of variables, as tests and in-process hosts supply them.</summary>
+    public static PropletOptions FromEnvironment(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        return FromEnvironment(name => environment.TryGetValue(name, out var value) ? value : null);
+    }
+
+    /// <summary>Throws a <see cref="ConfigurationException"/> naming the first invalid setting.</summary>
+    public void Validate()
+    {
+        ArgumentNullException.ThrowIfNull(Credentials);
+        Require(!string.IsNullOrWhiteSpace(Credentials.TenantId), "tenant_id/PROPLET_TENANT_ID must not be empty");
+        Require(!string.IsNullOrWhiteSpace(Credentials.ChannelId), "channel_id/PROPLET_CHANNEL_ID must not be empty");
+        Require(!string.IsNullOrWhiteSpace(Credentials.EntityId), "entity_id/PROPLET_ENTITY_ID must not be empty");
+        Require(!string.IsNullOrWhiteSpace(Credentials.ApiKey), "api_key/PROPLET_API_KEY must not be empty");
+
+        try
+        {
+            Contracts.Mqtt.MqttAddress.Parse(MqttAddress);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException)
+        {
+            throw new ConfigurationException($"{PropletVariables.MqttAddress}: {e.Message}", e);
+        }
+
+        Require(
+            MqttKeepAlive >= TimeSpan.Zero && MqttKeepAlive.TotalSeconds <= MaxKeepAliveSeconds,
+            $"{PropletVariables.MqttKeepAlive} must be between 0 and {MaxKeepAliveSeconds} seconds, got {MqttKeepAlive.TotalSeconds}");
+        Require(MqttMaxPacketSize > 0, $"{PropletVariables.MqttMaxPacketSize} must be positive, got {MqttMaxPacketSize}");
+        Require(LivelinessInterval >= TimeSpan.Zero, $"{PropletVariables.LivelinessInterval} must not be negative");
+        Require(MetricsInterval >= TimeSpan.Zero, $"{PropletVariables.MetricsInterval} must not be negative");
+        Require(!string.IsNullOrWhiteSpace(Namespace), $"{PropletVariables.Namespace} must not be empty");
+        Require(
+            (MqttTlsClientCert is null) == (MqttTlsClientKey is null),
+            $"{PropletVariables.MqttTlsClientCert} and {PropletVariables.MqttTlsClientKey} must be set together");
+        RequireFile(MqttTlsCaCert, PropletVariables.MqttTlsCaCert);
+        RequireFile(MqttTlsClientCert, PropletVariables.MqttTlsClientCert);
+        RequireFile(MqttTlsClientKey, PropletVariables.MqttTlsClientKey);
+        foreach (var dir in Dirs)
+        {
+            Require(Directory.Exists(dir), $"{PropletVariables.Dirs}: directory '{dir}' does not exist");
+        }
+
+        try
+        {
+            Runtime.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new ConfigurationException(e.Message, e);
+        }
+    }
+
+    private static LogLevel ParseLogLevel(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        "TRACE" => LogLevel.Trace,
+        "DEBUG" => LogLevel.Debug,
+        "WARN" or "WARNING" => LogLevel.Warning,
+        "ERROR" => LogLevel.Error,
+        _ => LogLevel.Information,
+    };
+
+    private static void RequireFile(string? path, string variable) =>
+        Require(path is null || File.Exists(path), $"{variable}: file '{path}' does not exist");
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ConfigurationException(message);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+namespace Propeller.Proplet.Configuration;
+
+/// <summary>Names of the <c>PROPLET_*</c> environment variables this proplet reads (proplet-reference §4.1).</summary>
+internal static class PropletVariables
+{
+    public const string Prefix = "PROPLET_";
+    public const string LogLevel = "PROPLET_LOG_LEVEL";
+    public const string MqttAddress = "PROPLET_MQTT_ADDRESS";
+    public const string MqttQos = "PROPLET_MQTT_QOS";
+    public const string MqttKeepAlive = "PROPLET_MQTT_KEEP_ALIVE";
+    public const string MqttMaxPacketSize = "PROPLET_MQTT_MAX_PACKET_SIZE";
+    public const string MqttTlsCaCert = "PROPLET_MQTT_TLS_CA_CERT";
+    public const string MqttTlsClientCert = "PROPLET_MQTT_TLS_CLIENT_CERT";
+    public const string MqttTlsClientKey = "PROPLET_MQTT_TLS_CLIENT_KEY";
+    public const string MqttTlsInsecureSkipVerify = "PROPLET_MQTT_TLS_INSECURE_SKIP_VERIFY";
+    public const string LivelinessInterval = "PROPLET_LIVELINESS_INTERVAL";
+    public const string MetricsInterval = "PROPLET_METRICS_INTERVAL";
+    public const string EnableMonitoring = "PROPLET_ENABLE_MONITORING";
+    public const string ConfigFile = "PROPLET_CONFIG_FILE";
+    public const string ConfigSection = "PROPLET_CONFIG_SECTION";
+    public const string Namespace = "PROPLET_MANAGER_K8S_NAMESPACE";
+    public const string Dirs = "PROPLET_DIRS";
+    public const string Description = "PROPLET_DESCRIPTION";
+    public const string Tags = "PROPLET_TAGS";
+    public const string Location = "PROPLET_LOCATION";
+    public const string CollectSystemInfo = "PROPLET_COLLECT_SYSTEM_INFO";
+}

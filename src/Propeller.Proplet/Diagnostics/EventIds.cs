@@ -1,0 +1,43 @@
+namespace Propeller.Proplet.Diagnostics;
+
+/// <summary>
+/// Every log event id of the proplet, so operators can alert on ids. The proplet owns 3000-3999;
+/// 3500-3599 belong to the runtimes.
+/// </summary>
+internal static class EventIds
+{
+    // Hosting 3000-3099
+    public const int PropletStarting = 3000;
+    public const int PropletStopped = 3001;
+    public const int DiscoveryPublished = 3002;
+    public const int DiscoveryFailed = 3003;
+    public const int HeartbeatFailed = 3004;
+    public const int SystemMetricsFailed = 3005;
+    public const int OfflineHeartbeatFailed = 3006;
+    public const int MqttCertificateCheckDisabled = 3007;
+
+    // Messaging 3100-3199
+    public const int MalformedMessage = 3100;
+    public const int OversizedMessage = 3101;
+    public const int ResultPublished = 3102;
+    public const int ResultPublishFailed = 3103;
+    public const int ResultDropped = 3104;
+
+    // Tasks 3200-3299
+    public const int InvalidStart = 3200;
+    public const int StartForOtherProplet = 3201;
+    public const int DuplicateStart = 3202;
+    public const int TaskStarted = 3203;
+    public const int TaskCompleted = 3204;
+    public const int TaskFailed = 3205;
+    public const int TaskCancelled = 3206;
+    public const int InvalidStop = 3207;
+    public const int StopOfUnknownTask = 3208;
+    public const int TaskStopped = 3209;
+    public const int DaemonFinished = 3210;
+    public const int DaemonFailed = 3211;
+    public const int TaskRejected = 3212;
+    public const int StoppingAllTasks = 3213;
+    public const int TasksStillRunningAtShutdown = 3214;
+    public const int TaskCrashed = 3215;
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Serialization.Metadata;
+using Microsoft.Extensions.Logging;
+using Propeller.Contracts.Mqtt;
+using Propeller.Contracts.Serialization;
+using Propeller.Contracts.Topics;
+using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Tasks;
+
+namespace Propeller.Proplet.Messaging;
+
+/// <summary>
+/// Receives the manager's <c>start</c> and <c>stop</c> commands. A message that is too big, not JSON, or of the
+/// wrong shape is logged as a warning and dropped; it never reaches the task pipeline.
+/// </summary>
+internal sealed partial class ManagerCommandListener(
+    PropellerMqttClient client,
+    TopicBuilder topics,
+    TaskSupervisor supervisor,
+    PropletOptions options,
+    ILogger<ManagerCommandListener> logger)
+{
+    /// <summary>Registers the subscriptions; the client (re)issues them on every connect.</summary>
+    public async Task SubscribeAsync(CancellationToken cancellationToken)
+    {
+        await client.SubscribeAsync(topics.ManagerStart, OnStartAsync, cancellationToken).ConfigureAwait(false);
+        await client.SubscribeAsync(topics.ManagerStop, OnStopAsync, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task OnStartAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        TryRead(topic, payload, PropellerJson.Context.StartMessage) is { } start
+            ? supervisor.HandleStartAsync(start)
+            : Task.CompletedTask;
+
+    private Task OnStopAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (TryRead(topic, payload, PropellerJson.Context.StopMessage) is { } stop)
+        {
+            supervisor.HandleStop(stop);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private T? TryRead<T>(string topic, ReadOnlyMemory<byte> payload, JsonTypeInfo<T> typeInfo)
+        where T : class
+    {
+        if (payload.Length > options.MqttMaxPacketSize)
+        {
+            Log.OversizedMessage(logger, topic, payload.Length, options.MqttMaxPacketSize);
+            return null;
+        }
+
+        if (PropellerJson.TryParse(payload.Span, typeInfo, out var value, out var error))
+        {
+            return value;
+        }
+
+        Log.MalformedMessage(logger, topic, error);
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(Diagnostics.EventIds.MalformedMessage, LogLevel.Warning, "Dropping malformed message on {Topic}: {Reason}")]
+        public static partial void MalformedMessage(ILogger logger, string topic, string? reason);
+
+        [LoggerMessage(Diagnostics.EventIds.OversizedMessage, LogLevel.Warning, "Dropping message on {Topic}: {Size} bytes exceed PROPLET_MQTT_MAX_PACKET_SIZE ({Limit})")]
+        public static partial void OversizedMessage(ILogger logger, string topic, int size, int limit);
+    }
+}

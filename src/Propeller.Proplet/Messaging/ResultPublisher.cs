@@ -1,0 +1,74 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Propeller.Contracts.Messages;
+using Propeller.Contracts.Mqtt;
+using Propeller.Contracts.Serialization;
+using Propeller.Contracts.Topics;
+using Propeller.Proplet.Configuration;
+
+namespace Propeller.Proplet.Messaging;
+
+/// <summary>
+/// Publishes task results (proplet-reference §1.3.6, normal form). A result is never lost silently: a failed
+/// publish is logged and retried with back-off until it goes out, the attempts run out, or the proplet shuts down.
+/// </summary>
+internal sealed partial class ResultPublisher(
+    PropellerMqttClient client, TopicBuilder topics, PropletOptions options, ILogger<ResultPublisher> logger)
+{
+    public const int MaxAttempts = 10;
+    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Publishes <c>{task_id, proplet_id, results, error}</c>; true once the broker accepted it, false when it was
+    /// dropped (logged as an error).
+    /// </summary>
+    public async Task<bool> PublishAsync(string taskId, string results, string? error, CancellationToken cancellationToken)
+    {
+        var message = new ResultMessage
+        {
+            TaskId = taskId,
+            PropletId = options.PropletId,
+            Results = JsonSerializer.SerializeToElement(results, PropellerJson.Context.String),
+            Error = error,
+        };
+
+        var delay = FirstRetryDelay;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await client.PublishAsync(topics.PropletResults, message, PropellerJson.Context.ResultMessage, cancellationToken)
+                    .ConfigureAwait(false);
+                Log.Published(logger, taskId, error is null);
+                return true;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                Log.Dropped(logger, taskId, attempt, "the proplet is shutting down");
+                return false;
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException) && attempt < MaxAttempts)
+            {
+                Log.PublishFailed(logger, taskId, attempt, e.Message, delay.TotalSeconds);
+            }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                Log.Dropped(logger, taskId, attempt, e.Message);
+                return false;
+            }
+
+            try
+            {
+                await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.Dropped(logger, taskId, attempt, "the proplet is shutting down");
+                return false;
+            }
+
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+}

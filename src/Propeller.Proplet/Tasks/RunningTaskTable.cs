@@ -1,0 +1,81 @@
+using System.Collections.Concurrent;
+using Propeller.Proplet.Diagnostics;
+
+namespace Propeller.Proplet.Tasks;
+
+/// <summary>
+/// The running-task table (proplet-reference §2.1 step 7, §2.6) and every execution still in flight. A daemon task
+/// leaves the table once its immediate result is out, so its id may be started again, but stays stoppable until it
+/// ends.
+/// </summary>
+internal sealed class RunningTaskTable(PropletMetrics metrics)
+{
+    private readonly ConcurrentDictionary<string, TaskExecution> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<TaskExecution, byte> _inFlight = new();
+
+    /// <summary>Tasks in the running table.</summary>
+    public int Count => _running.Count;
+
+    /// <summary>Executions not yet ended, released daemons included.</summary>
+    public int InFlightCount => _inFlight.Count;
+
+    /// <summary>Enters <paramref name="execution"/>; false when a task with its id is already running.</summary>
+    public bool TryAdd(TaskExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        if (!_running.TryAdd(execution.TaskId, execution))
+        {
+            return false;
+        }
+
+        _inFlight.TryAdd(execution, 0);
+        metrics.TaskStarted();
+        return true;
+    }
+
+    /// <summary>Removes <paramref name="execution"/> from the running table; it stays in flight.</summary>
+    public void Release(TaskExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        if (_running.TryRemove(KeyValuePair.Create(execution.TaskId, execution)))
+        {
+            metrics.TaskLeftRunningTable();
+        }
+    }
+
+    /// <summary>Forgets <paramref name="execution"/> entirely once it has ended.</summary>
+    public void Finish(TaskExecution execution)
+    {
+        ArgumentNullException.ThrowIfNull(execution);
+        Release(execution);
+        _inFlight.TryRemove(execution, out _);
+        execution.MarkFinished();
+        execution.Dispose();
+    }
+
+    /// <summary>Stops every execution of <paramref name="taskId"/> and clears its table entry; false if none exists.</summary>
+    public bool Stop(string taskId)
+    {
+        var found = false;
+        foreach (var execution in _inFlight.Keys.Where(e => string.Equals(e.TaskId, taskId, StringComparison.Ordinal)))
+        {
+            found = true;
+            execution.Stop();
+            Release(execution);
+        }
+
+        return found;
+    }
+
+    /// <summary>Stops everything in flight and returns when each has finished.</summary>
+    public Task StopAll()
+    {
+        var executions = _inFlight.Keys.ToList();
+        foreach (var execution in executions)
+        {
+            execution.Stop();
+        }
+
+        return Task.WhenAll(executions.Select(e => e.Finished));
+    }
+}

@@ -1,0 +1,229 @@
+using Microsoft.Extensions.Logging;
+using Propeller.Contracts.Messages;
+using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Diagnostics;
+using Propeller.Proplet.Messaging;
+using Propeller.Proplet.Runtimes;
+
+namespace Propeller.Proplet.Tasks;
+
+/// <summary>
+/// Runs the start pipeline (proplet-reference §2.1) and stops tasks (§2.9). Each accepted task executes on its own
+/// task with its own stop token, so a stop reaches it wherever it is and the handler returns at once.
+/// </summary>
+internal sealed partial class TaskSupervisor : IDisposable
+{
+    public const string TeeUnavailableError = "TEE runtime not available";
+    public const string CancelledError = "Task was cancelled or panicked";
+    public const string LatentUnsupportedError = "latent tasks are not supported by this runtime";
+
+    private readonly PropletOptions _options;
+    private readonly IWasmRuntime _runtime;
+    private readonly TaskBinarySource _binaries;
+    private readonly RunningTaskTable _table;
+    private readonly ResultPublisher _results;
+    private readonly PropletMetrics _metrics;
+    private readonly ILogger _logger;
+
+    // Cancelled only when shutdown runs out of time, so pending results get every chance to go out.
+    private readonly CancellationTokenSource _publishing = new();
+    private volatile bool _shuttingDown;
+
+    public TaskSupervisor(
+        PropletOptions options,
+        IWasmRuntime runtime,
+        TaskBinarySource binaries,
+        RunningTaskTable table,
+        ResultPublisher results,
+        PropletMetrics metrics,
+        ILogger<TaskSupervisor> logger)
+    {
+        _options = options;
+        _runtime = runtime;
+        _binaries = binaries;
+        _table = table;
+        _results = results;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>
+    /// Validates, filters and admits a start, then launches it and returns; only a start rejected before it runs
+    /// is answered here.
+    /// </summary>
+    public async Task HandleStartAsync(StartMessage start)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        if (StartRequestValidator.Validate(start) is { } invalid)
+        {
+            Log.InvalidStart(_logger, start.Id, invalid);
+            return;
+        }
+
+        if (!TaskTargeting.IsFor(start, _options.PropletId))
+        {
+            Log.StartForOtherProplet(_logger, start.Id, start.PropletId);
+            return;
+        }
+
+        var rejection = start.Encrypted ? TeeUnavailableError
+            : _shuttingDown ? $"proplet {_options.PropletId} is shutting down"
+            : null;
+        if (rejection is not null)
+        {
+            Log.TaskRejected(_logger, start.Id, rejection);
+            await _results.PublishAsync(start.Id, "", rejection, _publishing.Token).ConfigureAwait(false);
+            return;
+        }
+
+        var execution = new TaskExecution(start.Id, start.Daemon);
+        if (!_table.TryAdd(execution))
+        {
+            execution.Dispose();
+            Log.DuplicateStart(_logger, start.Id);
+            return;
+        }
+
+        Log.TaskStarted(_logger, start.Id, start.Name, start.Daemon);
+        _ = Task.Run(() => RunAsync(execution, start), CancellationToken.None);
+    }
+
+    /// <summary>Stops every execution of the task and clears its running-table entry.</summary>
+    public void HandleStop(StopMessage stop)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        if (string.IsNullOrEmpty(stop.Id))
+        {
+            Log.InvalidStop(_logger, "id is required");
+            return;
+        }
+
+        if (_table.Stop(stop.Id))
+        {
+            Log.TaskStopped(_logger, stop.Id);
+        }
+        else
+        {
+            Log.StopOfUnknownTask(_logger, stop.Id);
+        }
+    }
+
+    /// <summary>
+    /// Refuses new starts, stops every task and waits until their results are out or
+    /// <paramref name="cancellationToken"/> fires, which abandons results still being retried.
+    /// </summary>
+    public async Task StopAllAsync(CancellationToken cancellationToken)
+    {
+        _shuttingDown = true;
+        Log.StoppingAllTasks(_logger, _table.InFlightCount);
+        try
+        {
+            await _table.StopAll().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            Log.TasksStillRunningAtShutdown(_logger, _table.InFlightCount);
+            await _publishing.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    public void Dispose() => _publishing.Dispose();
+
+    private async Task RunAsync(TaskExecution execution, StartMessage start)
+    {
+        var taskId = execution.TaskId;
+        var stopToken = execution.StopToken;
+        var reported = false;
+        string? output = null;
+        string? error = null;
+        try
+        {
+            try
+            {
+                var wasm = await _binaries.AcquireAsync(start, stopToken).ConfigureAwait(false);
+                if (start.Latent)
+                {
+                    throw new TaskFailedException(WasmBinary.IsComponent(wasm.Span)
+                        ? LatentUnsupportedError
+                        : $"latent tasks require a WASM component; task {taskId} is not a component");
+                }
+
+                var run = _runtime.RunAsync(BuildRequest(start, wasm), stopToken);
+                if (execution.Daemon)
+                {
+                    // A daemon reports success at once and leaves the table; its later outcome is only logged.
+                    reported = true;
+                    await _results.PublishAsync(taskId, "", null, _publishing.Token).ConfigureAwait(false);
+                    _table.Release(execution);
+                }
+
+                output = await run.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
+            {
+                error = CancelledError;
+            }
+            catch (Exception e) when (e is TaskFailedException or WasmExecutionException)
+            {
+                error = e.Message;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Log.TaskCrashed(_logger, taskId, e);
+                error = $"Task failed: {e.Message}";
+            }
+
+            Record(execution, error);
+            if (!reported)
+            {
+                await _results.PublishAsync(taskId, output ?? "", error, _publishing.Token).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _table.Finish(execution);
+        }
+    }
+
+    private WasmRunRequest BuildRequest(StartMessage start, ReadOnlyMemory<byte> wasm) => new()
+    {
+        TaskId = start.Id,
+        FunctionName = start.Name,
+        Wasm = wasm,
+        Inputs = start.Inputs ?? [],
+        Env = TaskEnvironment.Build(start.Env, _options.PropletId),
+        PreopenDirs = _options.Dirs,
+        CliArgs = start.CliArgs ?? [],
+    };
+
+    private void Record(TaskExecution execution, string? error)
+    {
+        if (error is null)
+        {
+            _metrics.TaskCompleted();
+        }
+        else
+        {
+            _metrics.TaskFailed();
+        }
+
+        switch (execution.Daemon, error)
+        {
+            case (true, null):
+                Log.DaemonFinished(_logger, execution.TaskId);
+                break;
+            case (true, _):
+                Log.DaemonFailed(_logger, execution.TaskId, error);
+                break;
+            case (false, null):
+                Log.TaskCompleted(_logger, execution.TaskId);
+                break;
+            case (false, CancelledError):
+                Log.TaskCancelled(_logger, execution.TaskId);
+                break;
+            default:
+                Log.TaskFailed(_logger, execution.TaskId, error);
+                break;
+        }
+    }
+}
