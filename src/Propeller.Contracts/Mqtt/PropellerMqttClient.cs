@@ -24,6 +24,8 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _connectionLoop;
+    private int _aborted;
+    private int _disposed;
 
     public PropellerMqttClient(MqttConnectionOptions options, ILogger<PropellerMqttClient> logger)
     {
@@ -40,7 +42,7 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     /// <summary>Raised after every successful (re)connect, once subscriptions are restored.</summary>
     public event Func<Task>? Connected;
 
-    public bool IsConnected => _client.IsConnected;
+    public bool IsConnected => Volatile.Read(ref _aborted) == 0 && _client.IsConnected;
 
     public string ClientId => _options.ClientId;
 
@@ -120,7 +122,7 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     public async Task DisconnectAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_client.IsConnected)
+        if (IsConnected)
         {
             try
             {
@@ -139,19 +141,33 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     /// </summary>
     public async Task AbortAsync()
     {
+        if (Interlocked.Exchange(ref _aborted, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         _client.Dispose();
     }
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await DisconnectAsync(CancellationToken.None).ConfigureAwait(false);
         if (_connectionLoop is not null)
         {
             await _connectionLoop.ConfigureAwait(false);
         }
 
-        _client.Dispose();
+        if (Volatile.Read(ref _aborted) == 0)
+        {
+            _client.Dispose();
+        }
+
         _stopping.Dispose();
         _handlerSlots.Dispose();
         _disconnected.Dispose();

@@ -40,4 +40,5 @@ internal static class EventIds
     public const int StoppingAllTasks = 3213;
     public const int TasksStillRunningAtShutdown = 3214;
     public const int TaskCrashed = 3215;
+    public const int StopForOtherProplet = 3216;
 }

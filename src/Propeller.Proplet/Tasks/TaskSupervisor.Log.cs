@@ -46,6 +46,9 @@ internal sealed partial class TaskSupervisor
         [LoggerMessage(EventIds.StopOfUnknownTask, LogLevel.Warning, "Task {TaskId} not found in running tasks")]
         public static partial void StopOfUnknownTask(ILogger logger, string taskId);
 
+        [LoggerMessage(EventIds.StopForOtherProplet, LogLevel.Debug, "Ignoring stop of task {TaskId}: not running here")]
+        public static partial void StopForOtherProplet(ILogger logger, string taskId);
+
         [LoggerMessage(EventIds.TaskStopped, LogLevel.Information, "Stopping task {TaskId}")]
         public static partial void TaskStopped(ILogger logger, string taskId);
 

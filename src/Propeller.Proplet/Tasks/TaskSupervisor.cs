@@ -102,9 +102,14 @@ internal sealed partial class TaskSupervisor : IDisposable
         {
             Log.TaskStopped(_logger, stop.Id);
         }
-        else
+        else if (string.Equals(stop.PropletId, _options.PropletId, StringComparison.Ordinal))
         {
             Log.StopOfUnknownTask(_logger, stop.Id);
+        }
+        else
+        {
+            // Stops go to every proplet; the ones that never ran the task have nothing to do.
+            Log.StopForOtherProplet(_logger, stop.Id);
         }
     }
 
