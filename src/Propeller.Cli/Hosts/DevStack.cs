@@ -36,6 +36,12 @@ internal sealed class DevStack : IAsyncDisposable
 
     public IReadOnlyList<string> PropletIds { get; private set; } = [];
 
+    /// <summary>The running proplet hosts, in <see cref="PropletIds"/> order (tests reach into them).</summary>
+    public IReadOnlyList<IHost> PropletHosts => _proplets;
+
+    /// <summary>The broker's credential store (tests add entities to it).</summary>
+    public ICredentialStore Credentials { get; private set; } = null!;
+
     /// <summary>Provisions (once), then starts the broker, the manager and the proplets.</summary>
     public static async Task<DevStack> StartAsync(DevStackOptions options, ILoggerFactory loggerFactory, Action<ILoggingBuilder> logging, CancellationToken ct)
     {
@@ -48,7 +54,7 @@ internal sealed class DevStack : IAsyncDisposable
         var store = CredentialStore.Open(Path.Combine(dataDir, "credentials.json"), logger: loggerFactory.CreateLogger<CredentialStore>());
         var sections = EnsureCredentials(store, configPath, options.Proplets);
 
-        var stack = new DevStack(options, configPath);
+        var stack = new DevStack(options, configPath) { Credentials = store };
         try
         {
             stack._broker = await EmbeddedBroker.StartAsync(

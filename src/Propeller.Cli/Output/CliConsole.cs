@@ -17,16 +17,19 @@ internal sealed class CliConsole
         Out = output;
         Err = error;
         Json = json;
+        // Colours only for a terminal; pipes, files and captured output get plain text (NO_COLOR is honoured).
+        var terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        var colour = terminal && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("NO_COLOR"));
         Ansi = AnsiConsole.Create(new AnsiConsoleSettings
         {
             Out = new AnsiConsoleOutput(output),
-            Ansi = AnsiSupport.Detect,
-            ColorSystem = ColorSystemSupport.Detect,
+            Ansi = colour ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = colour ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
             Interactive = InteractionSupport.No,
         });
-        if (Console.IsOutputRedirected || !ReferenceEquals(output, Console.Out))
+        if (!terminal)
         {
-            // Piped or captured output has no terminal width; Spectre would wrap tables at 80 columns.
+            // Without a terminal there is no width to read; Spectre would wrap tables at 80 columns.
             Ansi.Profile.Width = 160;
         }
     }
