@@ -1,0 +1,19 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Propeller.Broker.Diagnostics;
+
+namespace Propeller.Broker.Transport;
+
+internal sealed partial class BrokerTcpAdapter
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.AcceptFailed, EventName = nameof(EventIds.AcceptFailed), Level = LogLevel.Warning,
+            Message = "Accepting a TCP connection on {EndPoint} failed; still listening")]
+        public static partial void AcceptFailed(ILogger logger, IPEndPoint? endPoint, Exception exception);
+
+        [LoggerMessage(EventId = EventIds.ConnectionEndedAbruptly, EventName = nameof(EventIds.ConnectionEndedAbruptly), Level = LogLevel.Debug,
+            Message = "Connection from {RemoteEndPoint} ended abruptly")]
+        public static partial void ConnectionEndedAbruptly(ILogger logger, EndPoint? remoteEndPoint, Exception exception);
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Logging;
+using Propeller.Broker.Diagnostics;
+
+namespace Propeller.Broker.Transport;
+
+internal sealed partial class PacketSizeLimitingChannel
+{
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.PacketTooLarge, EventName = nameof(EventIds.PacketTooLarge), Level = LogLevel.Warning,
+            Message = "Closing the connection of {EntityId}: it sent a packet of {PacketSize} bytes, above the maximum of {MaxPacketSize} bytes")]
+        public static partial void PacketTooLarge(ILogger logger, string entityId, long packetSize, int maxPacketSize);
+    }
+}
