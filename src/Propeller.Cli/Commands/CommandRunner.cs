@@ -24,7 +24,7 @@ internal static class CommandRunner
             {
                 return await body(new CommandContext(parse, console), ct).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is ManagerApiException or ConfigurationException or CliUsageException or IOException or UnauthorizedAccessException or JsonException or FormatException)
+            catch (Exception ex) when (ex is ManagerApiException or ConfigurationException or CliUsageException or Broker.Provisioning.ProvisioningException or Broker.Credentials.CredentialStoreException or IOException or UnauthorizedAccessException or JsonException or FormatException)
             {
                 console.Error(ex.Message);
                 return Failure;
