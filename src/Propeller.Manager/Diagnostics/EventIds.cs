@@ -1,0 +1,55 @@
+namespace Propeller.Manager.Diagnostics;
+
+/// <summary>
+/// Every log event id of the manager (range 2000-2799; storage owns 2800-2899), so operators can alert on ids.
+/// </summary>
+internal static class EventIds
+{
+    // Lifecycle 2000-2049.
+    public const int ManagerStarting = 2000;
+    public const int Subscribed = 2001;
+    public const int InterruptedTasksRecovered = 2002;
+    public const int ManagerStopped = 2003;
+    public const int ShutdownFailed = 2004;
+    public const int AuthenticationDisabled = 2005;
+
+    // Shutdown and recovery of tasks 2050-2099.
+    public const int ShutdownStarted = 2050;
+    public const int TaskInterrupted = 2051;
+    public const int ShutdownCompleted = 2052;
+    public const int ShutdownStopFailed = 2053;
+    public const int InterruptedTaskRecovered = 2054;
+    public const int RecoveryFailed = 2055;
+
+    // Tasks 2100-2199.
+    public const int TaskCreated = 2100;
+    public const int TaskUpdated = 2101;
+    public const int TaskFileUploaded = 2102;
+    public const int TaskDeleted = 2103;
+    public const int TaskStarted = 2110;
+    public const int TaskStartFailed = 2111;
+    public const int TaskStopped = 2112;
+    public const int StartRollbackFailed = 2113;
+    public const int ResultRecorded = 2120;
+
+    // Proplets 2200-2299.
+    public const int PropletDiscovered = 2200;
+    public const int PropletMetadataRefreshed = 2201;
+    public const int PropletCreatedFromHeartbeat = 2202;
+    public const int PropletOffline = 2203;
+    public const int OfflineForUnknownProplet = 2204;
+    public const int PropletDeleted = 2205;
+
+    // Incoming MQTT messages 2300-2399.
+    public const int MalformedMessage = 2300;
+    public const int MessageMissingField = 2301;
+    public const int ResultForUnknownTask = 2302;
+    public const int MetricsForUnknownTask = 2303;
+    public const int MetricsForUnknownProplet = 2304;
+    public const int OwnMessageIgnored = 2305;
+    public const int MessageHandlingFailed = 2306;
+
+    // REST API 2400-2499.
+    public const int UnhandledException = 2400;
+    public const int AuthenticationFailed = 2401;
+}

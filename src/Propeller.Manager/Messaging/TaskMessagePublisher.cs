@@ -1,0 +1,18 @@
+using Propeller.Contracts.Messages;
+using Propeller.Contracts.Mqtt;
+using Propeller.Contracts.Serialization;
+using Propeller.Contracts.Topics;
+
+namespace Propeller.Manager.Messaging;
+
+/// <summary>What the manager sends to proplets: start and stop commands (manager-reference §3.5).</summary>
+internal sealed class TaskMessagePublisher(PropellerMqttClient client, TopicBuilder topics)
+{
+    /// <summary>Throws <see cref="MqttPublishException"/> when the broker cannot be reached in time.</summary>
+    public Task PublishStartAsync(StartMessage message, CancellationToken cancellationToken) =>
+        client.PublishAsync(topics.ManagerStart, message, PropellerJsonContext.Default.StartMessage, cancellationToken);
+
+    /// <summary>Throws <see cref="MqttPublishException"/> when the broker cannot be reached in time.</summary>
+    public Task PublishStopAsync(StopMessage message, CancellationToken cancellationToken) =>
+        client.PublishAsync(topics.ManagerStop, message, PropellerJsonContext.Default.StopMessage, cancellationToken);
+}

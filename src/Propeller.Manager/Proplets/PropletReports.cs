@@ -1,0 +1,81 @@
+using Microsoft.Extensions.Logging;
+using Propeller.Contracts.Messages;
+using Propeller.Manager.Storage;
+
+namespace Propeller.Manager.Proplets;
+
+/// <summary>
+/// What proplets say about themselves: discovery, heartbeats, Last Wills and system metrics
+/// (manager-reference §3.3 with DECISIONS §4 Manager 7).
+/// </summary>
+internal sealed partial class PropletReports(IPropellerStore store, TimeProvider timeProvider, ILogger<PropletReports> logger)
+{
+    /// <summary>Registers a new proplet, or refreshes the metadata of a known one, keeping its name and history.</summary>
+    public async Task RecordDiscoveryAsync(DiscoveryMessage discovery, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(discovery);
+        if (await store.Proplets.GetAsync(discovery.PropletId, cancellationToken).ConfigureAwait(false) is null
+            && await TryCreateAsync(discovery.PropletId, discovery.Metadata, cancellationToken).ConfigureAwait(false) is { } created)
+        {
+            Log.PropletDiscovered(logger, created.Id, created.Name);
+            return;
+        }
+
+        await store.Proplets.UpdateMetadataAsync(discovery.PropletId, discovery.Metadata, cancellationToken).ConfigureAwait(false);
+        Log.PropletMetadataRefreshed(logger, discovery.PropletId);
+    }
+
+    /// <summary>
+    /// A heartbeat records the time, creating an unknown proplet first; a Last Will (<c>status:"offline"</c>)
+    /// marks the proplet dead at once.
+    /// </summary>
+    public async Task RecordHeartbeatAsync(HeartbeatMessage heartbeat, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(heartbeat);
+        if (heartbeat.IsOffline)
+        {
+            try
+            {
+                await store.Proplets.MarkOfflineAsync(heartbeat.PropletId, cancellationToken).ConfigureAwait(false);
+                Log.PropletOffline(logger, heartbeat.PropletId);
+            }
+            catch (EntityNotFoundException)
+            {
+                Log.OfflineForUnknownProplet(logger, heartbeat.PropletId);
+            }
+
+            return;
+        }
+
+        if (await store.Proplets.GetAsync(heartbeat.PropletId, cancellationToken).ConfigureAwait(false) is null
+            && await TryCreateAsync(heartbeat.PropletId, null, cancellationToken).ConfigureAwait(false) is { } created)
+        {
+            Log.PropletCreatedFromHeartbeat(logger, created.Id, created.Name);
+        }
+
+        await store.Proplets.RecordHeartbeatAsync(heartbeat.PropletId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Stores a system metrics sample. Throws <see cref="EntityNotFoundException"/> for an unknown proplet.</summary>
+    public Task RecordMetricsAsync(PropletMetricsMessage metrics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var sample = metrics.Timestamp == DateTimeOffset.MinValue ? metrics with { Timestamp = timeProvider.GetUtcNow() } : metrics;
+        return store.Metrics.AddPropletMetricsAsync(sample, cancellationToken);
+    }
+
+    /// <summary>Creates the proplet; null when another message created it first.</summary>
+    private async Task<Proplet?> TryCreateAsync(string id, PropletMetadata? metadata, CancellationToken cancellationToken)
+    {
+        var proplet = new Proplet { Id = id, Name = PropletNames.Next(), Metadata = metadata };
+        try
+        {
+            await store.Proplets.CreateAsync(proplet, cancellationToken).ConfigureAwait(false);
+            return proplet;
+        }
+        catch (EntityConflictException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using Microsoft.Extensions.Logging;
+using Propeller.Contracts.Messages;
+using Propeller.Manager.Storage;
+
+namespace Propeller.Manager.Tasks;
+
+/// <summary>What proplets report about tasks: results (manager-reference §3.4) and task metrics (§3.3).</summary>
+internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks, TimeProvider timeProvider, ILogger<TaskReports> logger)
+{
+    /// <summary>
+    /// Records a result: Completed, or Failed when <c>error</c> is non-empty. The proplet's task count goes down
+    /// once per run (DECISIONS §4 Manager 2); the mapping is kept so re-runs and invokes find the proplet.
+    /// Throws <see cref="EntityNotFoundException"/> for an unknown task.
+    /// </summary>
+    public async Task<PropellerTask> RecordResultAsync(ResultMessage result, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        using var held = await locks.AcquireAsync(result.TaskId, cancellationToken).ConfigureAwait(false);
+        var task = await store.Tasks.GetAsync(result.TaskId, cancellationToken).ConfigureAwait(false)
+            ?? throw new EntityNotFoundException($"task {result.TaskId} not found");
+        var failed = !string.IsNullOrEmpty(result.Error);
+        var now = timeProvider.GetUtcNow();
+        var finished = task with
+        {
+            Results = result.Results,
+            State = failed ? TaskState.Failed : TaskState.Completed,
+            Error = failed ? result.Error : null,
+            FinishTime = now,
+            UpdatedAt = now,
+        };
+        await store.Tasks.UpdateAsync(finished, cancellationToken).ConfigureAwait(false);
+
+        if (!task.Broadcast && TaskDispatcher.HoldsPropletSlot(task.State)
+            && await store.TaskProplets.GetAsync(task.Id, cancellationToken).ConfigureAwait(false) is { } propletId)
+        {
+            try
+            {
+                await store.Proplets.AdjustTaskCountAsync(propletId, -1, cancellationToken).ConfigureAwait(false);
+            }
+            catch (EntityNotFoundException)
+            {
+                // The proplet was deleted while the task ran.
+            }
+        }
+
+        Log.ResultRecorded(logger, task.Id, finished.State, result.PropletId ?? "");
+        return finished;
+    }
+
+    /// <summary>
+    /// Stores a task metrics sample; a missing timestamp becomes the receive time. Throws
+    /// <see cref="EntityNotFoundException"/> for an unknown task.
+    /// </summary>
+    public Task RecordMetricsAsync(TaskMetricsMessage metrics, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        var sample = metrics.Timestamp == DateTimeOffset.MinValue ? metrics with { Timestamp = timeProvider.GetUtcNow() } : metrics;
+        return store.Metrics.AddTaskMetricsAsync(sample, cancellationToken);
+    }
+}
