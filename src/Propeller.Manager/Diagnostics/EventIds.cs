@@ -39,6 +39,7 @@ internal static class EventIds
     public const int PropletOffline = 2203;
     public const int OfflineForUnknownProplet = 2204;
     public const int PropletDeleted = 2205;
+    public const int PropletCreatedFromMetrics = 2206;
 
     // Incoming MQTT messages 2300-2399.
     public const int MalformedMessage = 2300;

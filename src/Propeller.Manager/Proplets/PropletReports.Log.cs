@@ -19,6 +19,10 @@ internal sealed partial class PropletReports
             Message = "Heartbeat from unknown proplet {PropletId}; registered it as {Name}")]
         public static partial void PropletCreatedFromHeartbeat(ILogger logger, string propletId, string name);
 
+        [LoggerMessage(EventId = EventIds.PropletCreatedFromMetrics, EventName = nameof(EventIds.PropletCreatedFromMetrics), Level = LogLevel.Information,
+            Message = "Metrics from unknown proplet {PropletId}; registered it as {Name}")]
+        public static partial void PropletCreatedFromMetrics(ILogger logger, string propletId, string name);
+
         [LoggerMessage(EventId = EventIds.PropletOffline, EventName = nameof(EventIds.PropletOffline), Level = LogLevel.Information,
             Message = "Proplet {PropletId} went offline (Last Will)")]
         public static partial void PropletOffline(ILogger logger, string propletId);

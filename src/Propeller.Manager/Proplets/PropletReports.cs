@@ -56,12 +56,21 @@ internal sealed partial class PropletReports(IPropellerStore store, TimeProvider
         await store.Proplets.RecordHeartbeatAsync(heartbeat.PropletId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores a system metrics sample. Throws <see cref="EntityNotFoundException"/> for an unknown proplet.</summary>
-    public Task RecordMetricsAsync(PropletMetricsMessage metrics, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a system metrics sample. A proplet not known yet is registered first: its metrics may overtake its
+    /// discovery (messages are handled concurrently), and the original never re-sends discovery.
+    /// </summary>
+    public async Task RecordMetricsAsync(PropletMetricsMessage metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         var sample = metrics.Timestamp == DateTimeOffset.MinValue ? metrics with { Timestamp = timeProvider.GetUtcNow() } : metrics;
-        return store.Metrics.AddPropletMetricsAsync(sample, cancellationToken);
+        if (await store.Proplets.GetAsync(sample.PropletId, cancellationToken).ConfigureAwait(false) is null
+            && await TryCreateAsync(sample.PropletId, null, cancellationToken).ConfigureAwait(false) is { } created)
+        {
+            Log.PropletCreatedFromMetrics(logger, created.Id, created.Name);
+        }
+
+        await store.Metrics.AddPropletMetricsAsync(sample, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Creates the proplet; null when another message created it first.</summary>

@@ -203,13 +203,18 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
     }
 
     [MosquittoFact]
-    public async Task PropletMetrics_UnknownProplet_IsAWarning()
+    public async Task PropletMetrics_UnknownProplet_RegistersItAndKeepsTheSample()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
         await using var probe = await host.ConnectProbeAsync();
+        var id = Guid.NewGuid().ToString();
 
-        await probe.PublishAsync(TopicSuffixes.PropletMetrics, RustPayloads.PropletMetrics(Guid.NewGuid().ToString()));
+        await probe.PublishAsync(TopicSuffixes.PropletMetrics, RustPayloads.PropletMetrics(id));
 
-        await Eventually.TrueAsync(() => host.Logs.Entries.Any(e => e.EventId.Id == EventIds.MetricsForUnknownProplet && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning), "a warning");
+        await Eventually.TrueAsync(async () => (await host.Store.Metrics.ListPropletMetricsAsync(id, 0, 10, CancellationToken.None)).Total == 1, "the stored sample");
+        var proplet = await host.Store.Proplets.GetAsync(id, CancellationToken.None);
+        Assert.NotNull(proplet);
+        Assert.False(proplet.IsAlive(DateTimeOffset.UtcNow));
+        Assert.Contains(host.Logs.Entries, e => e.EventId.Id == EventIds.PropletCreatedFromMetrics);
     }
 }
