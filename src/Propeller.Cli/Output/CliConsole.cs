@@ -10,7 +10,8 @@ namespace Propeller.Cli.Output;
 /// </summary>
 internal sealed class CliConsole
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // People read this output: keep '<', '>' and non-ASCII text as they are instead of \u escapes.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public CliConsole(TextWriter output, TextWriter error, bool json)
     {
