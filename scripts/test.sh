@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32 wabt)
+packages=(mosquitto mosquitto-clients clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 
 missing=()
 for p in "${packages[@]}"; do

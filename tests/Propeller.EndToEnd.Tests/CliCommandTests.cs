@@ -42,6 +42,37 @@ public sealed class CliCommandTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task UpdateAndUpload_ChangeInputsAndBinary_TheNextRunUsesThem()
+    {
+        await using var env = await PropellerTestEnvironment.StartAsync(output, proplets: 1);
+        var url = env.Stack.ManagerUrl.ToString();
+        var created = await RunJsonAsync("tasks", "create", "add", "--manager-url", url);
+        var id = created.GetProperty("id").GetString()!;
+
+        var uploaded = await RunJsonAsync("tasks", "upload", id, RepoPaths.Example("add", "add.wat"), "--manager-url", url);
+        Assert.StartsWith("AGFzbQ", uploaded.GetProperty("file").GetString(), StringComparison.Ordinal);
+        var updated = await RunJsonAsync("tasks", "update", id, "--inputs", "4,5", "--metadata", "stage=two", "--manager-url", url);
+        Assert.Equal(["4", "5"], updated.GetProperty("inputs").EnumerateArray().Select(e => e.GetString()));
+
+        Assert.Equal(0, (await RunAsync("tasks", "start", id, "--manager-url", url)).Exit);
+        var done = await env.WaitForTerminalAsync(id);
+        Assert.Equal("9", done.Results!.Value.GetString());
+
+        var notWasm = Path.Combine(Path.GetTempPath(), $"{Guid.NewGuid():N}.wasm");
+        await File.WriteAllTextAsync(notWasm, "definitely not wasm");
+        try
+        {
+            var refused = await RunAsync("tasks", "upload", id, notWasm, "--manager-url", url);
+            Assert.Equal(1, refused.Exit);
+            Assert.Contains("400", refused.Error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(notWasm);
+        }
+    }
+
+    [Fact]
     public async Task PropletCommands_ViewHistoryAndMetrics_ShowTheLiveProplet()
     {
         await using var env = await PropellerTestEnvironment.StartAsync(output, proplets: 1);
