@@ -34,6 +34,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ManagerMetrics>();
         services.AddSingleton<ShutdownGate>();
         services.AddSingleton<TaskLocks>();
+        services.AddSingleton<PropletLocks>();
         services.AddSingleton<RoundRobinSelector>();
         services.AddSingleton<TaskMessagePublisher>();
         services.AddSingleton<TaskService>();

@@ -181,9 +181,10 @@ internal sealed partial class ManagerMessageRouter(
                 return json.Deserialize(typeInfo);
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException)
         {
-            // Malformed beyond the timestamp; the caller reports the original error.
+            // Malformed beyond the timestamp (a JsonObject throws ArgumentException on a repeated key); the
+            // caller reports the original error as a warning.
         }
 
         return null;

@@ -8,12 +8,13 @@ namespace Propeller.Manager.Proplets;
 /// What proplets say about themselves: discovery, heartbeats, Last Wills and system metrics
 /// (manager-reference §3.3 with DECISIONS §4 Manager 7).
 /// </summary>
-internal sealed partial class PropletReports(IPropellerStore store, TimeProvider timeProvider, ILogger<PropletReports> logger)
+internal sealed partial class PropletReports(IPropellerStore store, PropletLocks locks, TimeProvider timeProvider, ILogger<PropletReports> logger)
 {
     /// <summary>Registers a new proplet, or refreshes the metadata of a known one, keeping its name and history.</summary>
     public async Task RecordDiscoveryAsync(DiscoveryMessage discovery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(discovery);
+        using var held = await locks.AcquireAsync(discovery.PropletId, cancellationToken).ConfigureAwait(false);
         if (await store.Proplets.GetAsync(discovery.PropletId, cancellationToken).ConfigureAwait(false) is null
             && await TryCreateAsync(discovery.PropletId, discovery.Metadata, cancellationToken).ConfigureAwait(false) is { } created)
         {
@@ -32,6 +33,9 @@ internal sealed partial class PropletReports(IPropellerStore store, TimeProvider
     public async Task RecordHeartbeatAsync(HeartbeatMessage heartbeat, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(heartbeat);
+
+        // Taken before the first await, so the lock is queued for in the order the messages arrived.
+        using var held = await locks.AcquireAsync(heartbeat.PropletId, cancellationToken).ConfigureAwait(false);
         if (heartbeat.IsOffline)
         {
             try
@@ -63,7 +67,14 @@ internal sealed partial class PropletReports(IPropellerStore store, TimeProvider
     public async Task RecordMetricsAsync(PropletMetricsMessage metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var sample = metrics.Timestamp == DateTimeOffset.MinValue ? metrics with { Timestamp = timeProvider.GetUtcNow() } : metrics;
+        // Explicit JSON nulls would reach the non-nullable parts; the SQL columns refuse them.
+        var sample = metrics with
+        {
+            CpuMetrics = metrics.CpuMetrics ?? new CpuMetrics(),
+            MemoryMetrics = metrics.MemoryMetrics ?? new MemoryMetrics(),
+            Timestamp = metrics.Timestamp == DateTimeOffset.MinValue ? timeProvider.GetUtcNow() : metrics.Timestamp,
+        };
+        using var held = await locks.AcquireAsync(sample.PropletId, cancellationToken).ConfigureAwait(false);
         if (await store.Proplets.GetAsync(sample.PropletId, cancellationToken).ConfigureAwait(false) is null
             && await TryCreateAsync(sample.PropletId, null, cancellationToken).ConfigureAwait(false) is { } created)
         {

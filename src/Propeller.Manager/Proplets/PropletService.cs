@@ -7,7 +7,7 @@ using Propeller.Manager.Storage;
 namespace Propeller.Manager.Proplets;
 
 /// <summary>The REST side of the proplet registry (manager-reference §1.2 rows 1-6, §3.1, §3.6).</summary>
-internal sealed partial class PropletService(IPropellerStore store, TopicBuilder topics, TimeProvider timeProvider, ILogger<PropletService> logger)
+internal sealed partial class PropletService(IPropellerStore store, PropletLocks locks, TopicBuilder topics, TimeProvider timeProvider, ILogger<PropletService> logger)
 {
     /// <summary>A page ordered by id; <paramref name="status"/> is <c>active</c>, <c>inactive</c> or empty.</summary>
     public Task<Page<Proplet>> ListAsync(string? status, ulong offset, ulong limit, CancellationToken cancellationToken)
@@ -24,6 +24,8 @@ internal sealed partial class PropletService(IPropellerStore store, TopicBuilder
     /// <summary>Deletes an idle proplet; one with active tasks is a conflict.</summary>
     public async Task DeleteAsync(string id, CancellationToken cancellationToken)
     {
+        // A heartbeat being saved meanwhile would otherwise find its proplet gone half way.
+        using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var proplet = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (proplet.TaskCount > 0)
         {

@@ -48,13 +48,20 @@ internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks
     }
 
     /// <summary>
-    /// Stores a task metrics sample; a missing timestamp becomes the receive time. Throws
+    /// Stores a task metrics sample; a missing timestamp becomes the receive time, a null part an empty one. Throws
     /// <see cref="EntityNotFoundException"/> for an unknown task.
     /// </summary>
     public Task RecordMetricsAsync(TaskMetricsMessage metrics, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(metrics);
-        var sample = metrics.Timestamp == DateTimeOffset.MinValue ? metrics with { Timestamp = timeProvider.GetUtcNow() } : metrics;
+        // An explicit JSON null leaves a null in a non-nullable field; the SQL columns refuse it, so it is stored
+        // as what it means: no proplet named, no values measured.
+        var sample = metrics with
+        {
+            PropletId = metrics.PropletId ?? "",
+            Metrics = metrics.Metrics ?? new ProcessMetrics(),
+            Timestamp = metrics.Timestamp == DateTimeOffset.MinValue ? timeProvider.GetUtcNow() : metrics.Timestamp,
+        };
         return store.Metrics.AddTaskMetricsAsync(sample, cancellationToken);
     }
 }

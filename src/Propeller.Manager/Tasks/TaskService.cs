@@ -86,6 +86,10 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
         {
             null => task,
             "" => task with { Schedule = null, NextRun = DateTimeOffset.MinValue, IsRecurring = false },
+
+            // The original replaces the schedule fields only for a different expression, so a PUT that repeats
+            // the schedule without is_recurring does not turn a recurring task into a one-shot.
+            var same when string.Equals(same, task.Schedule, StringComparison.Ordinal) => task,
             var schedule => task with
             {
                 Schedule = schedule,

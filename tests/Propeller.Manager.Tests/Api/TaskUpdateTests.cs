@@ -80,6 +80,20 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.NotEqual("0001-01-01T00:00:00Z", updated["next_run"]!.GetValue<string>());
     }
 
+    [MosquittoFact]
+    public async Task Update_SameScheduleWithoutIsRecurring_KeepsTheScheduleFields()
+    {
+        await using var host = await ManagerTestHost.StartAsync(output);
+        var created = await host.Http.CreateTaskAsync("""{"name":"cron","schedule":"0 * * * *","is_recurring":true,"timezone":"Europe/Paris"}""");
+
+        var updated = await (await host.Http.PutJsonAsync($"tasks/{created["id"]}", """{"name":"renamed","schedule":"0 * * * *"}""")).ReadJsonAsync();
+
+        Assert.Equal("renamed", updated["name"]!.GetValue<string>());
+        Assert.True(updated["is_recurring"]?.GetValue<bool>(), "a repeated schedule must not make the task a one-shot");
+        Assert.Equal("Europe/Paris", updated["timezone"]!.GetValue<string>());
+        Assert.Equal(created["next_run"]!.GetValue<string>(), updated["next_run"]!.GetValue<string>());
+    }
+
     [MosquittoTheory]
     [InlineData("""{"schedule":"every day"}""", "invalid cron expression")]
     [InlineData("""{"priority":101}""", "priority")]

@@ -27,8 +27,16 @@ public sealed class MalformedMessageTests(ITestOutputHelper output)
             [TopicSuffixes.PropletCreate] = ["""{"proplet_id":"p","metadata":{"total_memory_bytes":"lots"}}""", """{"proplet_id":"p","metadata":{"tags":"edge"}}"""],
             [TopicSuffixes.PropletAlive] = ["""{"proplet_id":["p"]}""", """{"proplet_id":"p","status":5}"""],
             [TopicSuffixes.PropletResults] = ["""{"task_id":"t","results":"x","error":42}""", """{"task_id":"t","proplet_id":7,"results":"x"}"""],
-            [TopicSuffixes.PropletMetrics] = ["""{"proplet_id":"p","timestamp":{"secs_since_epoch":-5}}""", """{"proplet_id":"p","cpu_metrics":{"percent":"high"}}"""],
-            [TopicSuffixes.PropletTaskMetrics] = ["""{"task_id":"t","metrics":{"memory_bytes":-1}}""", """{"task_id":"t","timestamp":"yesterday"}"""],
+            [TopicSuffixes.PropletMetrics] =
+            [
+                """{"proplet_id":"p","timestamp":{"secs_since_epoch":-5}}""", """{"proplet_id":"p","cpu_metrics":{"percent":"high"}}""",
+                """{"proplet_id":"p","timestamp":5,"timestamp":6}""",
+            ],
+            [TopicSuffixes.PropletTaskMetrics] =
+            [
+                """{"task_id":"t","metrics":{"memory_bytes":-1}}""", """{"task_id":"t","timestamp":"yesterday"}""",
+                """{"task_id":"t","timestamp":5,"timestamp":6}""",
+            ],
         };
         var data = new TheoryData<string, string>();
         foreach (var (topic, specific) in wrongTypes)
