@@ -36,6 +36,7 @@ internal sealed partial class TaskDispatcher(
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await store.Tasks.GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException($"task {id} not found");
+        await RefuseIfAlreadyRunningAsync(task, cancellationToken).ConfigureAwait(false);
         var parentResults = await CheckDependenciesAsync(task, cancellationToken).ConfigureAwait(false);
         if (task.Broadcast)
         {
@@ -74,6 +75,30 @@ internal sealed partial class TaskDispatcher(
         }
 
         Log.TaskStopped(logger, task.Id, propletId);
+    }
+
+    /// <summary>
+    /// A task still running on a live proplet is a conflict (DECISIONS §4.3): starting it again would run it twice.
+    /// One whose proplet died may be started again; its slot moves to the new proplet.
+    /// </summary>
+    private async Task RefuseIfAlreadyRunningAsync(PropellerTask task, CancellationToken cancellationToken)
+    {
+        if (task.State != TaskState.Running)
+        {
+            return;
+        }
+
+        if (task.Broadcast)
+        {
+            throw new EntityConflictException($"task {task.Id} is already running; stop it first");
+        }
+
+        if (await store.TaskProplets.GetAsync(task.Id, cancellationToken).ConfigureAwait(false) is { } propletId
+            && await store.Proplets.GetAsync(propletId, cancellationToken).ConfigureAwait(false) is { } proplet
+            && proplet.IsAlive(timeProvider.GetUtcNow()))
+        {
+            throw new EntityConflictException($"task {task.Id} is already running on proplet {propletId}; stop it first");
+        }
     }
 
     /// <summary>

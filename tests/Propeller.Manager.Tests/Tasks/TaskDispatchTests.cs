@@ -193,16 +193,37 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
     }
 
     [MosquittoFact]
-    public async Task Start_WhileRunningOnTheSameProplet_DoesNotTakeASecondSlot()
+    public async Task Start_WhileRunningOnALiveProplet_Returns409AndKeepsOneSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
         var proplet = await host.AddPropletAsync(age: TimeSpan.Zero);
         var created = await host.Http.CreateTaskAsync("""{"name":"t"}""");
 
         await host.Http.PostAsync($"tasks/{created["id"]}/start", null);
-        await (await host.Http.PostAsync($"tasks/{created["id"]}/start", null)).ReadJsonAsync();
+        var error = await (await host.Http.PostAsync($"tasks/{created["id"]}/start", null)).ReadErrorAsync(HttpStatusCode.Conflict);
 
+        Assert.Contains("already running", error, StringComparison.Ordinal);
         Assert.Equal(1UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
+    }
+
+    [MosquittoFact]
+    public async Task Start_WhileRunningOnADeadProplet_MovesTheTaskAndItsSlot()
+    {
+        await using var host = await ManagerTestHost.StartAsync(output);
+        var dying = await host.AddPropletAsync(age: TimeSpan.Zero);
+        var created = await host.Http.CreateTaskAsync($$"""{"name":"t","proplet_id":"{{dying.Id}}"}""");
+        var id = created["id"]!.GetValue<string>();
+        await (await host.Http.PostAsync($"tasks/{id}/start", null)).ReadJsonAsync();
+        await host.Store.Proplets.MarkOfflineAsync(dying.Id, CancellationToken.None);
+        var task = (await host.GetTaskAsync(id))!;
+        await host.Store.Tasks.UpdateAsync(task with { PropletId = null }, CancellationToken.None);
+        var healthy = await host.AddPropletAsync(age: TimeSpan.Zero);
+
+        await (await host.Http.PostAsync($"tasks/{id}/start", null)).ReadJsonAsync();
+
+        Assert.Equal(healthy.Id, await host.Store.TaskProplets.GetAsync(id, CancellationToken.None));
+        Assert.Equal(0UL, (await host.GetPropletAsync(dying.Id))!.TaskCount);
+        Assert.Equal(1UL, (await host.GetPropletAsync(healthy.Id))!.TaskCount);
     }
 
     [MosquittoFact]
