@@ -29,7 +29,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     /// <param name="users">Username → password; when given, anonymous clients are refused.</param>
     /// <param name="acl">Lines of a mosquitto ACL file (e.g. <c>user x</c>, <c>topic readwrite m/t/c/c/#</c>).</param>
-    public static async Task<MosquittoProcess> StartAsync(IReadOnlyDictionary<string, string>? users = null, IReadOnlyList<string>? acl = null)
+    /// <param name="extraConfig">More lines for mosquitto.conf.</param>
+    public static async Task<MosquittoProcess> StartAsync(
+        IReadOnlyDictionary<string, string>? users = null, IReadOnlyList<string>? acl = null, IReadOnlyList<string>? extraConfig = null)
     {
         var executable = Executable() ?? throw new InvalidOperationException("mosquitto is not installed");
         var directory = Directory.CreateTempSubdirectory("propeller-mosquitto-").FullName;
@@ -62,6 +64,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
             config.Add($"acl_file {aclFile}");
         }
 
+        config.AddRange(extraConfig ?? []);
         var configFile = Path.Combine(directory, "mosquitto.conf");
         await File.WriteAllLinesAsync(configFile, config);
         var process = Process.Start(new ProcessStartInfo(executable, ["-c", configFile])
@@ -100,24 +103,33 @@ public sealed class MosquittoProcess : IAsyncDisposable
         throw new InvalidOperationException("mosquitto did not accept connections within 10 s");
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
+        Stop();
+        return ValueTask.CompletedTask;
+    }
 
-        _process.Dispose();
+    /// <summary>Kills the broker and removes its directory; safe to call more than once (e.g. at process exit).</summary>
+    public void Stop()
+    {
         try
         {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                _process.WaitForExit(5000);
+            }
+
+            _process.Dispose();
             Directory.Delete(_directory, recursive: true);
         }
-        catch (IOException)
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or UnauthorizedAccessException)
         {
-            // Left for the system's temp cleaner.
+            // Already gone, or left for the system's temp cleaner.
         }
     }
+
+    public override string ToString() => $"mosquitto at {Address}";
 
     private static void MakeReadable(string path, string octalMode)
     {

@@ -184,6 +184,8 @@ public sealed class CredentialStoreTests
     [InlineData("{ not json")]
     [InlineData("{\"version\": 99}")]
     [InlineData("{\"version\": 1, \"tenants\": [{\"id\": null, \"name\": \"x\", \"created_at\": \"2026-01-01T00:00:00Z\"}]}")]
+    [InlineData("{\"version\": 1, \"tenants\": [null]}")]
+    [InlineData("{\"version\": 1, \"grants\": [null]}")]
     public void Open_CorruptFile_ThrowsClearError(string content)
     {
         using var directory = new TempDirectory();
@@ -240,6 +242,28 @@ public sealed class CredentialStoreTests
         Assert.Equal(issued.Entity, store.Authenticate(issued.Entity.Id, issued.ApiKey));
         Assert.Single(logs.WithEventId(Propeller.Broker.Diagnostics.EventIds.CredentialStoreReloadFailed));
         Assert.Throws<CredentialStoreException>(() => store.EnsureTenant("other"));
+    }
+
+    [Fact]
+    public void Reload_OfAFileWithANullEntry_KeepsTheLastGoodStateIntact()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("credentials.json");
+        var logs = new LogCollector();
+        using var loggerFactory = logs.CreateFactory();
+        var store = CredentialStore.Open(path, TimeSpan.Zero, loggerFactory.CreateLogger<CredentialStore>());
+        var tenant = store.EnsureTenant("acme");
+        var channel = store.EnsureChannel(tenant.Id, "fleet");
+        var issued = store.CreateEntity(tenant.Id, "p", EntityRole.Proplet);
+        store.Grant(issued.Entity.Id, channel.Id, ChannelPermissions.PublishSubscribe);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
+        document["grants"]!.AsArray().Add(null);
+
+        File.WriteAllText(path, document.ToJsonString());
+
+        Assert.Equal(issued.Entity, store.Authenticate(issued.Entity.Id, issued.ApiKey));
+        Assert.Single(store.GetGrants(issued.Entity.Id));
+        Assert.Single(logs.WithEventId(Propeller.Broker.Diagnostics.EventIds.CredentialStoreReloadFailed));
     }
 
     [Fact]

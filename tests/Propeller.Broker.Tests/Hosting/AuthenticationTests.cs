@@ -96,4 +96,18 @@ public sealed class AuthenticationTests
         await owner.PingAsync();
         Assert.True(owner.IsConnected);
     }
+
+    [Fact]
+    public async Task Connect_WithAnotherEntitysIdAsClientIdBeforeItConnects_IsRejectedAndTheEntityCanStillConnect()
+    {
+        await using var host = await BrokerTestHost.StartAsync();
+        var victim = host.Fleet.Proplets[0];
+
+        var (squatter, squat) = await host.TryConnectAsync(host.Options(host.Other.Manager, clientId: victim.Id).WithCleanSession(false));
+        var (_, own) = await host.TryConnectAsync(host.Options(victim));
+
+        Assert.Equal(MqttClientConnectResultCode.ClientIdentifierNotValid, squat);
+        Assert.False(squatter.IsConnected);
+        Assert.Equal(MqttClientConnectResultCode.Success, own);
+    }
 }

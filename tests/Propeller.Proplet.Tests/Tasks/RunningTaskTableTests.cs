@@ -13,8 +13,8 @@ public sealed class RunningTaskTableTests
     [Fact]
     public void TryAdd_SameIdTwice_SecondIsRefused()
     {
-        Assert.True(_table.TryAdd(new TaskExecution("t", daemon: false)));
-        Assert.False(_table.TryAdd(new TaskExecution("t", daemon: false)));
+        Assert.Equal(TaskAdmission.Admitted, _table.Admit(new TaskExecution("t", daemon: false)));
+        Assert.Equal(TaskAdmission.Duplicate, _table.Admit(new TaskExecution("t", daemon: false)));
 
         Assert.Equal(1, _table.Count);
         Assert.Equal(1, _metrics.TasksStarted);
@@ -25,12 +25,12 @@ public sealed class RunningTaskTableTests
     public void Release_Daemon_FreesTheIdButStaysStoppable()
     {
         var first = new TaskExecution("d", daemon: true);
-        _table.TryAdd(first);
+        _table.Admit(first);
 
         _table.Release(first);
         var second = new TaskExecution("d", daemon: true);
 
-        Assert.True(_table.TryAdd(second));
+        Assert.Equal(TaskAdmission.Admitted, _table.Admit(second));
         Assert.Equal(2, _table.InFlightCount);
         Assert.True(_table.Stop("d"));
         Assert.True(first.StopToken.IsCancellationRequested);
@@ -46,7 +46,7 @@ public sealed class RunningTaskTableTests
     public async Task StopAll_CompletesWhenEveryExecutionFinished()
     {
         var execution = new TaskExecution("t", daemon: false);
-        _table.TryAdd(execution);
+        _table.Admit(execution);
 
         var all = _table.StopAll();
         Assert.True(execution.StopToken.IsCancellationRequested);
@@ -62,11 +62,23 @@ public sealed class RunningTaskTableTests
     public void Finish_AfterStop_DoesNotCountTwice()
     {
         var execution = new TaskExecution("t", daemon: false);
-        _table.TryAdd(execution);
+        _table.Admit(execution);
 
         _table.Stop("t");
         _table.Finish(execution);
 
         Assert.Equal(0, _metrics.TasksRunning);
+    }
+
+    [Fact]
+    public async Task Admit_AfterStopAll_IsRefusedSoNothingOutlivesShutdown()
+    {
+        await _table.StopAll().WaitAsync(TimeSpan.FromSeconds(5));
+
+        var late = new TaskExecution("late", daemon: false);
+
+        Assert.Equal(TaskAdmission.Closed, _table.Admit(late));
+        Assert.Equal(0, _table.InFlightCount);
+        Assert.Equal(0, _metrics.TasksStarted);
     }
 }

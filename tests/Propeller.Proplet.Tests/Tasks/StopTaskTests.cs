@@ -75,4 +75,23 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
         Assert.True(result.ReceivedAt <= offline.ReceivedAt);
         Assert.Equal(0, runtime.ActiveExecutions);
     }
+
+    [Fact]
+    public async Task Start_AfterShutdownStoppedTheTasks_IsRejectedAndNeverRuns()
+    {
+        if (broker.Address is null)
+        {
+            return;
+        }
+
+        await using var proplet = await PropletHarness.StartAsync(broker, output);
+        await proplet.Service<TaskSupervisor>().StopAllAsync(CancellationToken.None);
+
+        await proplet.StartTaskAsync(Payloads.Start("late", "add", ExampleWasm.Add, inputs: ["\"1\"", "\"2\""]));
+
+        var result = await proplet.ResultAsync("late");
+        Assert.Equal($"proplet {proplet.PropletId} is shutting down", result.Text("error"));
+        Assert.Equal(0, proplet.Service<RunningTaskTable>().InFlightCount);
+        Assert.Equal(0, proplet.Service<PropletMetrics>().TasksStarted);
+    }
 }
