@@ -366,6 +366,13 @@ internal sealed partial class CredentialStore : ICredentialStore
                 $"Credential store '{path}' has version {document.Version}; this build reads version {CredentialDocument.CurrentVersion}.");
         }
 
+        // The nullable annotations do not reach list items; check them before the state is cleared.
+        if (document.Tenants.Contains(null!) || document.Channels.Contains(null!)
+            || document.Entities.Contains(null!) || document.Grants.Contains(null!))
+        {
+            throw new CredentialStoreException($"Credential store '{path}' is not valid: it contains a null entry.");
+        }
+
         _tenants.Clear();
         _channels.Clear();
         _entities.Clear();

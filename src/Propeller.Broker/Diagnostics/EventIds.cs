@@ -16,6 +16,7 @@ internal static class EventIds
     public const int AnonymousConnectionRejected = 1013;
     public const int WillTopicDenied = 1014;
     public const int ClientIdOwnedByOtherEntity = 1015;
+    public const int ClientIdOfAnotherEntity = 1016;
 
     // Authorisation 1030-1049.
     public const int PublishDenied = 1030;

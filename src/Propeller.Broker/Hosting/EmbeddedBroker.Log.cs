@@ -46,6 +46,10 @@ internal sealed partial class EmbeddedBroker
             Message = "Rejected CONNECT of entity {EntityId}: client id {ClientId} belongs to the session of entity {OwnerEntityId}")]
         public static partial void ClientIdOwnedByOtherEntity(ILogger logger, string entityId, string clientId, string ownerEntityId);
 
+        [LoggerMessage(EventId = EventIds.ClientIdOfAnotherEntity, EventName = nameof(EventIds.ClientIdOfAnotherEntity), Level = LogLevel.Warning,
+            Message = "Rejected CONNECT of entity {EntityId}: client id {ClientId} is the id of another entity")]
+        public static partial void ClientIdOfAnotherEntity(ILogger logger, string entityId, string clientId);
+
         [LoggerMessage(EventId = EventIds.PublishDenied, EventName = nameof(EventIds.PublishDenied), Level = LogLevel.Warning,
             Message = "Dropped PUBLISH of entity {EntityId} (client {ClientId}) to {Topic}: not under a granted m/{{tenant}}/c/{{channel}}/")]
         public static partial void PublishDenied(ILogger logger, string entityId, string clientId, string? topic);

@@ -158,6 +158,14 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
 
         if (!string.IsNullOrEmpty(args.ClientId))
         {
+            // Client id = entity id by convention: nobody else may claim it, or it could lock that entity out.
+            if (args.ClientId != owner && _store.FindEntity(args.ClientId) is not null)
+            {
+                Log.ClientIdOfAnotherEntity(_logger, owner, args.ClientId);
+                args.ReasonCode = MqttConnectReasonCode.ClientIdentifierNotValid;
+                return Task.CompletedTask;
+            }
+
             var currentOwner = _clientOwners.GetOrAdd(args.ClientId, owner);
             if (currentOwner != owner)
             {

@@ -182,6 +182,10 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         {
             try
             {
+                // A failed attempt also raises DisconnectedAsync; that stale signal must not end the next session.
+                _disconnected.Wait(0, CancellationToken.None);
+                ResetConnectedSignal();
+
                 using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
                 connectTimeout.CancelAfter(_options.ConnectTimeout);
                 await _client.ConnectAsync(BuildClientOptions(address), connectTimeout.Token).ConfigureAwait(false);
@@ -199,6 +203,10 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Log.ConnectFailed(_logger, _options.ClientId, addressText, ex.Message, delay.TotalSeconds);
+
+                // Connected but not set up (a subscription was refused or timed out): drop the connection so the
+                // next attempt starts clean; MQTTnet refuses to connect a client that is still connected.
+                await DropHalfOpenConnectionAsync().ConfigureAwait(false);
                 try
                 {
                     await Task.Delay(delay, stopping).ConfigureAwait(false);
@@ -210,6 +218,24 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
 
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
             }
+        }
+    }
+
+    private async Task DropHalfOpenConnectionAsync()
+    {
+        if (!_client.IsConnected)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.ConnectTimeout);
+            await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().Build(), timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            Log.DisconnectFailed(_logger, ex.Message);
         }
     }
 
@@ -311,7 +337,7 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
 
     private Task OnDisconnectedAsync(MqttClientDisconnectedEventArgs args)
     {
-        Interlocked.Exchange(ref _connectedSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        ResetConnectedSignal();
         if (args.ClientWasConnected && !_stopping.IsCancellationRequested)
         {
             Log.Disconnected(_logger, _options.ClientId, args.Reason);
@@ -330,6 +356,18 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         }
 
         return Task.CompletedTask;
+    }
+
+    // Replaces the signal only once it has fired: a failed attempt must not orphan those still waiting for the
+    // first connection (heartbeat loops, publishes), who hold the pending one.
+    private void ResetConnectedSignal()
+    {
+        var current = Volatile.Read(ref _connectedSignal);
+        if (current.Task.IsCompleted)
+        {
+            Interlocked.CompareExchange(
+                ref _connectedSignal, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), current);
+        }
     }
 
     private Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs args)

@@ -13,24 +13,40 @@ internal sealed class RunningTaskTable(PropletMetrics metrics)
     private readonly ConcurrentDictionary<string, TaskExecution> _running = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<TaskExecution, byte> _inFlight = new();
 
+    // Orders admissions against StopAll, so no task can slip in after shutdown stopped everything.
+    private readonly Lock _admission = new();
+    private bool _closed;
+
     /// <summary>Tasks in the running table.</summary>
     public int Count => _running.Count;
 
     /// <summary>Executions not yet ended, released daemons included.</summary>
     public int InFlightCount => _inFlight.Count;
 
-    /// <summary>Enters <paramref name="execution"/>; false when a task with its id is already running.</summary>
-    public bool TryAdd(TaskExecution execution)
+    /// <summary>
+    /// Enters <paramref name="execution"/> unless a task with its id is already running or <see cref="StopAll"/>
+    /// has closed the table.
+    /// </summary>
+    public TaskAdmission Admit(TaskExecution execution)
     {
         ArgumentNullException.ThrowIfNull(execution);
-        if (!_running.TryAdd(execution.TaskId, execution))
+        lock (_admission)
         {
-            return false;
+            if (_closed)
+            {
+                return TaskAdmission.Closed;
+            }
+
+            if (!_running.TryAdd(execution.TaskId, execution))
+            {
+                return TaskAdmission.Duplicate;
+            }
+
+            _inFlight.TryAdd(execution, 0);
         }
 
-        _inFlight.TryAdd(execution, 0);
         metrics.TaskStarted();
-        return true;
+        return TaskAdmission.Admitted;
     }
 
     /// <summary>Removes <paramref name="execution"/> from the running table; it stays in flight.</summary>
@@ -67,10 +83,16 @@ internal sealed class RunningTaskTable(PropletMetrics metrics)
         return found;
     }
 
-    /// <summary>Stops everything in flight and returns when each has finished.</summary>
+    /// <summary>Closes the table to new tasks, stops everything in flight and returns when each has finished.</summary>
     public Task StopAll()
     {
-        var executions = _inFlight.Keys.ToList();
+        List<TaskExecution> executions;
+        lock (_admission)
+        {
+            _closed = true;
+            executions = [.. _inFlight.Keys];
+        }
+
         foreach (var execution in executions)
         {
             execution.Stop();

@@ -27,7 +27,6 @@ internal sealed partial class TaskSupervisor : IDisposable
 
     // Cancelled only when shutdown runs out of time, so pending results get every chance to go out.
     private readonly CancellationTokenSource _publishing = new();
-    private volatile bool _shuttingDown;
 
     public TaskSupervisor(
         PropletOptions options,
@@ -66,21 +65,26 @@ internal sealed partial class TaskSupervisor : IDisposable
             return;
         }
 
-        var rejection = start.Encrypted ? TeeUnavailableError
-            : _shuttingDown ? $"proplet {_options.PropletId} is shutting down"
-            : null;
-        if (rejection is not null)
+        if (start.Encrypted)
         {
-            Log.TaskRejected(_logger, start.Id, rejection);
-            await _results.PublishAsync(start.Id, "", rejection, _publishing.Token).ConfigureAwait(false);
+            await RejectAsync(start.Id, TeeUnavailableError).ConfigureAwait(false);
             return;
         }
 
         var execution = new TaskExecution(start.Id, start.Daemon);
-        if (!_table.TryAdd(execution))
+        var admission = _table.Admit(execution);
+        if (admission != TaskAdmission.Admitted)
         {
             execution.Dispose();
-            Log.DuplicateStart(_logger, start.Id);
+            if (admission == TaskAdmission.Duplicate)
+            {
+                Log.DuplicateStart(_logger, start.Id);
+            }
+            else
+            {
+                await RejectAsync(start.Id, $"proplet {_options.PropletId} is shutting down").ConfigureAwait(false);
+            }
+
             return;
         }
 
@@ -119,7 +123,6 @@ internal sealed partial class TaskSupervisor : IDisposable
     /// </summary>
     public async Task StopAllAsync(CancellationToken cancellationToken)
     {
-        _shuttingDown = true;
         Log.StoppingAllTasks(_logger, _table.InFlightCount);
         try
         {
@@ -133,6 +136,12 @@ internal sealed partial class TaskSupervisor : IDisposable
     }
 
     public void Dispose() => _publishing.Dispose();
+
+    private async Task RejectAsync(string taskId, string reason)
+    {
+        Log.TaskRejected(_logger, taskId, reason);
+        await _results.PublishAsync(taskId, "", reason, _publishing.Token).ConfigureAwait(false);
+    }
 
     private async Task RunAsync(TaskExecution execution, StartMessage start)
     {
