@@ -22,6 +22,7 @@ namespace Propeller.Contracts.Serialization;
 [JsonSerializable(typeof(StartMessage))]
 [JsonSerializable(typeof(StopMessage))]
 [JsonSerializable(typeof(InvokeMessage))]
+[JsonSerializable(typeof(DiscoverRequestMessage))]
 [JsonSerializable(typeof(FetchRequestMessage))]
 [JsonSerializable(typeof(ChunkMessage))]
 [JsonSerializable(typeof(RoundStartMessage))]

@@ -44,6 +44,8 @@ public sealed class TopicBuilder
 
     public string ManagerInvoke => For(TopicSuffixes.ManagerInvoke);
 
+    public string ManagerDiscover => For(TopicSuffixes.ManagerDiscover);
+
     public string RegistryProplet => For(TopicSuffixes.RegistryProplet);
 
     public string RegistryServer => For(TopicSuffixes.RegistryServer);

@@ -12,6 +12,9 @@ public static class TopicSuffixes
     public const string ManagerStart = "control/manager/start";
     public const string ManagerStop = "control/manager/stop";
     public const string ManagerInvoke = "control/manager/invoke";
+
+    /// <summary>Ours, additive: a manager asks every proplet to announce itself again (original proplets ignore it).</summary>
+    public const string ManagerDiscover = "control/manager/discover";
     public const string RegistryProplet = "registry/proplet";
     public const string RegistryServer = "registry/server";
     public const string FlRoundsStart = "fl/rounds/start";

@@ -12,6 +12,7 @@ internal static class EventIds
     public const int ManagerStopped = 2003;
     public const int ShutdownFailed = 2004;
     public const int AuthenticationDisabled = 2005;
+    public const int DiscoverRequestFailed = 2006;
 
     // Shutdown and recovery of tasks 2050-2099.
     public const int ShutdownStarted = 2050;

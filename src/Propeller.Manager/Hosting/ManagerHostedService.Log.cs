@@ -23,6 +23,10 @@ internal sealed partial class ManagerHostedService
             Message = "Marked {Count} task(s) interrupted by the last shutdown as Failed")]
         public static partial void InterruptedTasksRecovered(ILogger logger, int count);
 
+        [LoggerMessage(EventId = EventIds.DiscoverRequestFailed, EventName = nameof(EventIds.DiscoverRequestFailed), Level = LogLevel.Warning,
+            Message = "Could not ask proplets to announce themselves: {Reason}; they appear with their next heartbeat")]
+        public static partial void DiscoverRequestFailed(ILogger logger, string reason);
+
         [LoggerMessage(EventId = EventIds.ShutdownFailed, EventName = nameof(EventIds.ShutdownFailed), Level = LogLevel.Error,
             Message = "Graceful shutdown of running tasks failed; they are recovered at the next start")]
         public static partial void ShutdownFailed(ILogger logger, Exception exception);

@@ -19,6 +19,7 @@ internal sealed partial class ManagerHostedService(
     PropellerMqttClient mqtt,
     IPropellerStore store,
     ManagerMessageRouter router,
+    TaskMessagePublisher publisher,
     TaskInterruptions interruptions,
     ShutdownGate shutdownGate,
     ManagerMetrics metrics,
@@ -60,6 +61,17 @@ internal sealed partial class ManagerHostedService(
         if (recovered > 0)
         {
             Log.InterruptedTasksRecovered(logger, recovered);
+        }
+
+        // Proplets that announced themselves before this manager listened (or to a manager that forgot them)
+        // announce again now, so the registry is complete at once instead of after the next heartbeat.
+        try
+        {
+            await publisher.PublishDiscoverRequestAsync(options.Credentials.EntityId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (MqttPublishException ex)
+        {
+            Log.DiscoverRequestFailed(logger, ex.Message);
         }
 
         // Requests still in flight while the server drains are refused new starts.

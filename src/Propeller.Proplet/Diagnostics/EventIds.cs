@@ -41,4 +41,6 @@ internal static class EventIds
     public const int TasksStillRunningAtShutdown = 3214;
     public const int TaskCrashed = 3215;
     public const int StopForOtherProplet = 3216;
+    public const int DiscoverRequested = 3217;
+    public const int MalformedDiscoverRequest = 3218;
 }

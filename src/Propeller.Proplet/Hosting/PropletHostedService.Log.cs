@@ -30,5 +30,11 @@ internal sealed partial class PropletHostedService
 
         [LoggerMessage(EventIds.OfflineHeartbeatFailed, LogLevel.Warning, "Publishing the offline notice failed: {Reason}")]
         public static partial void OfflineNoticeFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventIds.DiscoverRequested, LogLevel.Information, "Manager {ManagerId} asked for discovery; announcing")]
+        public static partial void DiscoverRequested(ILogger logger, string managerId);
+
+        [LoggerMessage(EventIds.MalformedDiscoverRequest, LogLevel.Warning, "Dropping malformed discover request on {Topic}: {Reason}")]
+        public static partial void MalformedDiscoverRequest(ILogger logger, string topic, string? reason);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -21,6 +22,8 @@ namespace Propeller.Proplet.Hosting;
 internal sealed partial class PropletHostedService : BackgroundService
 {
     private static readonly TimeSpan OfflineNoticeTimeout = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan AnnounceSpacing = TimeSpan.FromSeconds(2);
+    private long _lastAnnounce;
 
     private readonly PropletOptions _options;
     private readonly PropellerMqttClient _client;
@@ -70,6 +73,7 @@ internal sealed partial class PropletHostedService : BackgroundService
 
         _client.Connected += OnConnectedAsync;
         await _commands.SubscribeAsync(stoppingToken).ConfigureAwait(false);
+        await _client.SubscribeAsync(_topics.ManagerDiscover, OnDiscoverRequestAsync, stoppingToken).ConfigureAwait(false);
         await _client.StartAsync(waitForConnection: false, stoppingToken).ConfigureAwait(false);
 
         var loops = new List<Task>();
@@ -120,6 +124,51 @@ internal sealed partial class PropletHostedService : BackgroundService
     private async Task OnConnectedAsync()
     {
         _metrics.MqttConnected();
+        await PublishDiscoveryAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A (re)started manager asks every proplet to announce itself: discovery and a heartbeat at once. Requests
+    /// closer together than <see cref="AnnounceSpacing"/> are answered once, so a flood costs one reply.
+    /// </summary>
+    private async Task OnDiscoverRequestAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        if (payload.Length > _options.MqttMaxPacketSize)
+        {
+            Log.MalformedDiscoverRequest(_logger, topic, "larger than PROPLET_MQTT_MAX_PACKET_SIZE");
+            return;
+        }
+
+        if (!PropellerJson.TryParse(payload.Span, PropellerJson.Context.DiscoverRequestMessage, out var request, out var error))
+        {
+            Log.MalformedDiscoverRequest(_logger, topic, error);
+            return;
+        }
+
+        var now = Stopwatch.GetTimestamp();
+        var last = Interlocked.Read(ref _lastAnnounce);
+        if ((last != 0 && Stopwatch.GetElapsedTime(last, now) < AnnounceSpacing) || Interlocked.CompareExchange(ref _lastAnnounce, now, last) != last)
+        {
+            return;
+        }
+
+        Log.DiscoverRequested(_logger, request!.ManagerId);
+        await PublishDiscoveryAsync().ConfigureAwait(false);
+        if (_options.LivelinessInterval > TimeSpan.Zero)
+        {
+            try
+            {
+                await _client.PublishAsync(_topics.PropletAlive, Heartbeats.Alive(_options), PropellerJson.Context.HeartbeatMessage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MqttPublishException e)
+            {
+                Log.HeartbeatFailed(_logger, _topics.PropletAlive, e.Message);
+            }
+        }
+    }
+
+    private async Task PublishDiscoveryAsync()
+    {
         var discovery = new DiscoveryMessage
         {
             PropletId = _options.PropletId,
