@@ -20,6 +20,8 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     private readonly List<(string Filter, MqttMessageHandler Handler)> _subscriptions = [];
     private readonly Lock _subscriptionsLock = new();
     private readonly SemaphoreSlim _handlerSlots;
+    private readonly CancellationTokenSource _handlersStopping = new();
+    private int _handlersRunning;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -168,7 +170,18 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
             _client.Dispose();
         }
 
+        // Let handlers that already run finish (a result being stored should not be cut off), then cancel stragglers.
+        await WaitForHandlersAsync(HandlerDrainTimeout).ConfigureAwait(false);
+        await _handlersStopping.CancelAsync().ConfigureAwait(false);
+        await WaitForHandlersAsync(HandlerDrainTimeout).ConfigureAwait(false);
+        if (Volatile.Read(ref _handlersRunning) > 0)
+        {
+            Log.HandlersStillRunning(_logger, Volatile.Read(ref _handlersRunning));
+            return;
+        }
+
         _stopping.Dispose();
+        _handlersStopping.Dispose();
         _handlerSlots.Dispose();
         _disconnected.Dispose();
     }
@@ -391,37 +404,66 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    private async Task RunHandlerAsync(MqttMessageHandler handler, string topic, byte[] payload)
+    private async Task WaitForHandlersAsync(TimeSpan timeout)
     {
-        try
+        var deadline = DateTime.UtcNow + timeout;
+        while (Volatile.Read(ref _handlersRunning) > 0 && DateTime.UtcNow < deadline)
         {
-            await _handlerSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            await handler(topic, payload, _stopping.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            // Shutting down.
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            Log.HandlerFailed(_logger, topic, ex);
-        }
-        finally
-        {
-            _handlerSlots.Release();
+            await Task.Delay(10).ConfigureAwait(false);
         }
     }
 
+    private async Task RunHandlerAsync(MqttMessageHandler handler, string topic, byte[] payload)
+    {
+        Interlocked.Increment(ref _handlersRunning);
+        try
+        {
+            try
+            {
+                await _handlerSlots.WaitAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                Log.MessageDroppedAtShutdown(_logger, topic);
+                return;
+            }
+
+            try
+            {
+                await handler(topic, payload, _handlersStopping.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (_handlersStopping.IsCancellationRequested)
+            {
+                Log.HandlerCancelledAtShutdown(_logger, topic);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                Log.HandlerFailed(_logger, topic, ex);
+            }
+            finally
+            {
+                _handlerSlots.Release();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handlersRunning);
+        }
+    }
+
+    private static readonly TimeSpan HandlerDrainTimeout = TimeSpan.FromSeconds(5);
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "Message on {Topic} arrived while shutting down and was not handled")]
+        public static partial void MessageDroppedAtShutdown(ILogger logger, string topic);
+
+        [LoggerMessage(EventId = 107, Level = LogLevel.Warning, Message = "Handling of a message on {Topic} was cut off by shutdown")]
+        public static partial void HandlerCancelledAtShutdown(ILogger logger, string topic);
+
+        [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "{Count} message handler(s) still running after shutdown; leaving them to finish")]
+        public static partial void HandlersStillRunning(ILogger logger, int count);
+
         [LoggerMessage(EventId = 100, Level = LogLevel.Information, Message = "MQTT client {ClientId} connected to {Address}")]
         public static partial void Connected(ILogger logger, string clientId, string address);
 

@@ -41,6 +41,34 @@ public sealed class PropellerMqttClientTests
         await client.DisposeAsync();
     }
 
+    [Fact]
+    public async Task DisposeAsync_WhileAHandlerRuns_LetsItFinishUncancelled()
+    {
+        if (MosquittoProcess.Executable() is null)
+        {
+            return;
+        }
+
+        await using var broker = await MosquittoProcess.StartAsync();
+        var client = NewClient(broker.Port);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var finished = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await client.SubscribeAsync("m/t/c/c/slow", async (_, _, ct) =>
+        {
+            started.SetResult();
+            await Task.Delay(300, CancellationToken.None);
+            finished.SetResult(ct.IsCancellationRequested);
+        }, CancellationToken.None);
+        await client.StartAsync(waitForConnection: true, CancellationToken.None);
+
+        await client.PublishAsync("m/t/c/c/slow", new byte[] { 1 }, CancellationToken.None);
+        await started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await client.DisposeAsync();
+
+        Assert.True(finished.Task.IsCompleted, "dispose returned before the running handler finished");
+        Assert.False(await finished.Task, "the handler's token was cancelled although it finished in time");
+    }
+
     private static PropellerMqttClient NewClient(int port, TimeSpan? publishTimeout = null) => new(
         new MqttConnectionOptions
         {
