@@ -8,6 +8,7 @@ internal static class EventIds
     public const int BrokerStopped = 1001;
     public const int SessionExpired = 1002;
     public const int CredentialStoreReloadFailed = 1003;
+    public const int TlsCertificateLoaded = 1004;
 
     // Connections 1010-1029.
     public const int ClientConnected = 1010;
@@ -26,6 +27,9 @@ internal static class EventIds
     public const int PacketTooLarge = 1050;
     public const int AcceptFailed = 1051;
     public const int ConnectionEndedAbruptly = 1052;
+    public const int ConnectPacketTooLarge = 1053;
+    public const int ConnectionLimitReached = 1054;
+    public const int TlsHandshakeFailed = 1055;
 
     // MQTTnet's own diagnostics, forwarded 1090.
     public const int MqttNet = 1090;

@@ -11,12 +11,16 @@ internal sealed partial class EmbeddedBroker
     private static partial class Log
     {
         [LoggerMessage(EventId = EventIds.BrokerStarted, EventName = nameof(EventIds.BrokerStarted), Level = LogLevel.Information,
-            Message = "MQTT broker listening on {EndPoint} (max packet {MaxPacketSize} bytes, anonymous {AllowAnonymous})")]
-        public static partial void Started(ILogger logger, IPEndPoint endPoint, int maxPacketSize, bool allowAnonymous);
+            Message = "MQTT broker listening on {Listeners} (max packet {MaxPacketSize} bytes, max CONNECT {MaxConnectPacketSize} bytes, max connections {MaxConnections}, anonymous {AllowAnonymous})")]
+        public static partial void Started(ILogger logger, string listeners, int maxPacketSize, int maxConnectPacketSize, int maxConnections, bool allowAnonymous);
 
         [LoggerMessage(EventId = EventIds.BrokerStopped, EventName = nameof(EventIds.BrokerStopped), Level = LogLevel.Information,
-            Message = "MQTT broker on {EndPoint} stopped")]
-        public static partial void Stopped(ILogger logger, IPEndPoint? endPoint);
+            Message = "MQTT broker on {Listeners} stopped")]
+        public static partial void Stopped(ILogger logger, string listeners);
+
+        [LoggerMessage(EventId = EventIds.TlsCertificateLoaded, EventName = nameof(EventIds.TlsCertificateLoaded), Level = LogLevel.Information,
+            Message = "TLS listener serves certificate {Subject} (thumbprint {Thumbprint}, valid until {NotAfter:u})")]
+        public static partial void TlsCertificateLoaded(ILogger logger, string subject, string thumbprint, DateTime notAfter);
 
         [LoggerMessage(EventId = EventIds.SessionExpired, EventName = nameof(EventIds.SessionExpired), Level = LogLevel.Information,
             Message = "Session of client {ClientId} expired after {SessionExpiry} without a connection")]

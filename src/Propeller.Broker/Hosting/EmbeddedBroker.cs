@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Propeller.Broker.Authorization;
@@ -10,17 +12,19 @@ using Propeller.Broker.Transport;
 namespace Propeller.Broker.Hosting;
 
 /// <summary>
-/// The MQTT broker: MQTTnet's server on a TCP listener of our own, with CONNECT authenticated against the
-/// credential store, publish and subscribe restricted to granted channels, a maximum packet size, persistent
-/// sessions that expire, and Last Will delivery on abrupt disconnects. Start one with <see cref="StartAsync"/>
-/// in a test or any host; <see cref="BrokerHostedService"/> does so for a generic host.
+/// The MQTT broker: MQTTnet's server on TCP listeners of our own (plain and/or TLS), with CONNECT authenticated
+/// against the credential store, publish and subscribe restricted to granted channels, packet size and
+/// connection limits, persistent sessions that expire, and Last Will delivery on abrupt disconnects. Start one
+/// with <see cref="StartAsync"/> in a test or any host; <see cref="BrokerHostedService"/> does so for a generic host.
 /// </summary>
 internal sealed partial class EmbeddedBroker : IAsyncDisposable
 {
     private readonly BrokerOptions _options;
     private readonly ICredentialStore _store;
     private readonly ILogger _logger;
-    private readonly BrokerTcpAdapter _listener;
+    private readonly BrokerTcpAdapter? _plainListener;
+    private readonly BrokerTcpAdapter? _tlsListener;
+    private readonly TlsServerCertificate? _tlsCertificate;
     private readonly MqttServer _server;
     private readonly CancellationTokenSource _stopping = new();
 
@@ -29,21 +33,39 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _clientOwners = new(StringComparer.Ordinal);
 
     private Task _sessionSweeper = Task.CompletedTask;
+    private string _listenerNames = string.Empty;
     private int _disposed;
 
-    private EmbeddedBroker(BrokerOptions options, ICredentialStore store, ILoggerFactory loggerFactory)
+    private EmbeddedBroker(BrokerOptions options, ICredentialStore store, ILoggerFactory loggerFactory, TlsServerCertificate? tlsCertificate)
     {
         _options = options;
         _store = store;
         _logger = loggerFactory.CreateLogger<EmbeddedBroker>();
-        _listener = new BrokerTcpAdapter(options.ResolveEndPoint(), options.MaxPacketSize, _logger);
+        _tlsCertificate = tlsCertificate;
+
+        // One limiter for both listeners: the cap is on what the process holds, whichever port it came in on.
+        var limits = new PacketSizeLimits(options.MaxPacketSize, options.MaxConnectPacketSize);
+        var connections = new ConnectionLimiter(options.MaxConnections);
+        var listeners = new List<BrokerTcpAdapter>(2);
+        if (options.PlainListener)
+        {
+            _plainListener = new BrokerTcpAdapter(options.ResolveEndPoint(options.Port), limits, connections, tls: null, _logger);
+            listeners.Add(_plainListener);
+        }
+
+        if (tlsCertificate is not null)
+        {
+            var tls = new TlsListenerSettings(tlsCertificate, options.TlsHandshakeTimeout);
+            _tlsListener = new BrokerTcpAdapter(options.ResolveEndPoint(options.TlsPort), limits, connections, tls, _logger);
+            listeners.Add(_tlsListener);
+        }
 
         var serverOptions = new MqttServerOptionsBuilder()
             .WithoutDefaultEndpoint()
             .WithPersistentSessions(true)
             .Build();
         var mqttLogger = new MqttNetLoggerBridge(loggerFactory.CreateLogger("Propeller.Broker.MQTTnet"));
-        _server = new MqttServerFactory().CreateMqttServer(serverOptions, [_listener], mqttLogger);
+        _server = new MqttServerFactory().CreateMqttServer(serverOptions, listeners, mqttLogger);
         _server.ValidatingConnectionAsync += ValidateConnectionAsync;
         _server.ClientConnectedAsync += OnClientConnectedAsync;
         _server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
@@ -52,14 +74,26 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
     }
 
-    /// <summary>The address and port the broker listens on.</summary>
-    public IPEndPoint LocalEndPoint => _listener.LocalEndPoint ?? throw new InvalidOperationException("The broker has not started.");
+    /// <summary>The address and port of the plain MQTT listener.</summary>
+    /// <exception cref="InvalidOperationException">Not started, or <see cref="BrokerOptions.PlainListener"/> is false.</exception>
+    public IPEndPoint LocalEndPoint => _plainListener is null
+        ? throw new InvalidOperationException($"The plain MQTT listener is off ({nameof(BrokerOptions)}.{nameof(BrokerOptions.PlainListener)} = false).")
+        : _plainListener.LocalEndPoint ?? throw new InvalidOperationException("The broker has not started.");
 
     /// <summary>The TCP port actually bound (the chosen one when <see cref="BrokerOptions.Port"/> was 0).</summary>
     public int Port => LocalEndPoint.Port;
 
-    /// <summary>Validates <paramref name="options"/>, binds the listener and starts accepting clients.</summary>
-    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">An option is invalid.</exception>
+    /// <summary>The address and port of the TLS listener.</summary>
+    /// <exception cref="InvalidOperationException">Not started, or no TLS certificate is configured.</exception>
+    public IPEndPoint TlsEndPoint => _tlsListener is null
+        ? throw new InvalidOperationException($"TLS is not configured ({nameof(BrokerOptions)}.{nameof(BrokerOptions.TlsCertificatePath)}).")
+        : _tlsListener.LocalEndPoint ?? throw new InvalidOperationException("The broker has not started.");
+
+    /// <summary>The TLS port actually bound (the chosen one when <see cref="BrokerOptions.TlsPort"/> was 0).</summary>
+    public int TlsPort => TlsEndPoint.Port;
+
+    /// <summary>Validates <paramref name="options"/>, loads the TLS certificate, binds the listeners and starts accepting clients.</summary>
+    /// <exception cref="OptionsValidationException">An option is invalid, or the TLS files hold no usable certificate and key.</exception>
     /// <exception cref="System.Net.Sockets.SocketException">The address or port cannot be bound.</exception>
     public static async Task<EmbeddedBroker> StartAsync(
         BrokerOptions options,
@@ -73,7 +107,8 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
         BrokerOptionsValidator.ThrowIfInvalid(options);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var broker = new EmbeddedBroker(options.Clone(), store, loggerFactory);
+        options = options.Clone();
+        var broker = new EmbeddedBroker(options, store, loggerFactory, LoadTlsCertificate(options));
         try
         {
             await broker._server.StartAsync().ConfigureAwait(false);
@@ -86,7 +121,14 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
         }
 
         broker._sessionSweeper = Task.Run(() => broker.ExpireSessionsAsync(broker._stopping.Token), CancellationToken.None);
-        Log.Started(broker._logger, broker.LocalEndPoint, options.MaxPacketSize, options.AllowAnonymous);
+        broker._listenerNames = broker.DescribeListeners();
+        Log.Started(broker._logger, broker._listenerNames, options.MaxPacketSize, options.MaxConnectPacketSize, options.MaxConnections, options.AllowAnonymous);
+        if (broker._tlsCertificate?.Certificate is { } certificate)
+        {
+            var notAfter = certificate.NotAfter.ToUniversalTime();
+            Log.TlsCertificateLoaded(broker._logger, certificate.Subject, certificate.Thumbprint, notAfter);
+        }
+
         return broker;
     }
 
@@ -107,11 +149,39 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
 
         _server.Dispose();
         _stopping.Dispose();
+        _tlsCertificate?.Dispose();
         if (wasStarted)
         {
-            Log.Stopped(_logger, _listener.LocalEndPoint);
+            Log.Stopped(_logger, _listenerNames);
         }
     }
+
+    private static TlsServerCertificate? LoadTlsCertificate(BrokerOptions options)
+    {
+        if (options is not { TlsCertificatePath: { } certificatePath, TlsKeyPath: { } keyPath })
+        {
+            return null;
+        }
+
+        try
+        {
+            return TlsServerCertificate.Load(certificatePath, keyPath);
+        }
+        catch (Exception exception) when (exception is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            // Same exception as any other bad option, so hosts report it the same way.
+            throw new OptionsValidationException(nameof(BrokerOptions), typeof(BrokerOptions),
+            [
+                $"{nameof(BrokerOptions)}.{nameof(BrokerOptions.TlsCertificatePath)} '{certificatePath}' and {nameof(BrokerOptions)}.{nameof(BrokerOptions.TlsKeyPath)} '{keyPath}' " +
+                $"do not hold a PEM certificate and its private key: {exception.Message}",
+            ]);
+        }
+    }
+
+    // For logs, e.g. "mqtt://0.0.0.0:1883, mqtts://0.0.0.0:8883".
+    private string DescribeListeners() => string.Join(
+        ", ",
+        new[] { _plainListener, _tlsListener }.OfType<BrokerTcpAdapter>().Select(l => $"{l.Scheme}://{l.LocalEndPoint}"));
 
     private Task ValidateConnectionAsync(ValidatingConnectionEventArgs args)
     {

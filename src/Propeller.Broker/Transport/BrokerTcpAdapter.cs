@@ -1,5 +1,7 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using MQTTnet.Adapter;
 using MQTTnet.Diagnostics.Logger;
@@ -10,10 +12,16 @@ using MQTTnet.Server;
 namespace Propeller.Broker.Transport;
 
 /// <summary>
-/// The broker's TCP listener, in place of MQTTnet's: it reports the port actually bound (port 0 works),
-/// enforces the maximum packet size on every connection, and remembers each connection's CONNECT packet.
+/// One of the broker's TCP listeners (plain, or TLS when given a certificate), in place of MQTTnet's: it reports
+/// the port actually bound (port 0 works), caps the open connections, enforces the packet size limits on every
+/// connection, and remembers each connection's CONNECT packet.
 /// </summary>
-internal sealed partial class BrokerTcpAdapter(IPEndPoint bindEndPoint, int maxPacketSize, ILogger logger) : IMqttServerAdapter
+internal sealed partial class BrokerTcpAdapter(
+    IPEndPoint bindEndPoint,
+    PacketSizeLimits limits,
+    ConnectionLimiter connections,
+    TlsListenerSettings? tls,
+    ILogger logger) : IMqttServerAdapter
 {
     private const int Backlog = 512;
 
@@ -26,6 +34,9 @@ internal sealed partial class BrokerTcpAdapter(IPEndPoint bindEndPoint, int maxP
 
     /// <summary>The address and port bound, known once started.</summary>
     public IPEndPoint? LocalEndPoint { get; private set; }
+
+    /// <summary><c>mqtt</c> or <c>mqtts</c>, for logs.</summary>
+    public string Scheme => tls is null ? "mqtt" : "mqtts";
 
     public Task StartAsync(MqttServerOptions options, IMqttNetLogger logger)
     {
@@ -102,21 +113,38 @@ internal sealed partial class BrokerTcpAdapter(IPEndPoint bindEndPoint, int maxP
                 continue;
             }
 
-            _ = Task.Run(() => HandleClientAsync(client, options, mqttLogger), CancellationToken.None);
+            if (!connections.TryAcquire())
+            {
+                Log.ConnectionLimitReached(logger, SafeRemoteEndPoint(client), connections.MaxConnections);
+                client.Dispose();
+                continue;
+            }
+
+            _ = Task.Run(() => HandleClientAsync(client, options, mqttLogger, cancellationToken), CancellationToken.None);
         }
     }
 
-    private async Task HandleClientAsync(Socket client, MqttServerOptions options, IMqttNetLogger mqttLogger)
+    private async Task HandleClientAsync(Socket client, MqttServerOptions options, IMqttNetLogger mqttLogger, CancellationToken stopping)
     {
         var handler = ClientHandler;
-        var remote = client.RemoteEndPoint;
+        var remote = SafeRemoteEndPoint(client);
         try
         {
             client.NoDelay = true;
+            Stream stream = new NetworkStream(client, ownsSocket: true);
+            if (tls is not null)
+            {
+                if (await AuthenticateAsync(tls, stream, remote, stopping).ConfigureAwait(false) is not { } ssl)
+                {
+                    return;
+                }
+
+                stream = ssl;
+            }
+
             var connection = new BrokerConnection(remote);
-            var stream = new NetworkStream(client, ownsSocket: true);
             var tcpChannel = new MqttTcpChannel(stream, remote, client.LocalEndPoint, null);
-            var limited = new PacketSizeLimitingChannel(tcpChannel, maxPacketSize, connection, logger);
+            var limited = new PacketSizeLimitingChannel(tcpChannel, limits, connection, logger);
             var formatter = new MqttPacketFormatterAdapter(new MqttBufferWriter(options.WriterBufferSize, options.WriterBufferSizeMax));
             using var adapter = new BrokerChannelAdapter(new MqttChannelAdapter(limited, formatter, mqttLogger), connection);
             if (handler is not null)
@@ -132,6 +160,54 @@ internal sealed partial class BrokerTcpAdapter(IPEndPoint bindEndPoint, int maxP
         finally
         {
             client.Dispose();
+            connections.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs the server side of the TLS handshake, bounded by the handshake timeout so a client that connects and
+    /// stays silent cannot hold its slot. Returns null when the handshake failed (logged as a warning).
+    /// </summary>
+    private async Task<SslStream?> AuthenticateAsync(TlsListenerSettings settings, Stream network, EndPoint? remote, CancellationToken stopping)
+    {
+        var ssl = new SslStream(network, leaveInnerStreamOpen: false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(settings.HandshakeTimeout);
+        string reason;
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(settings.Certificate.CreateAuthenticationOptions(), timeout.Token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (OperationCanceledException)
+        {
+            reason = $"no handshake within {settings.HandshakeTimeout.TotalSeconds:0.#} s";
+        }
+        catch (Exception exception) when (exception is AuthenticationException or IOException or SocketException)
+        {
+            // Plain MQTT on the TLS port, a client that does not trust our certificate, or a reset mid-handshake.
+            reason = exception.InnerException is { } inner ? $"{exception.Message} ({inner.Message})" : exception.Message;
+        }
+
+        await ssl.DisposeAsync().ConfigureAwait(false);
+        if (!stopping.IsCancellationRequested)
+        {
+            Log.TlsHandshakeFailed(logger, remote, reason);
+        }
+
+        return null;
+    }
+
+    // RemoteEndPoint throws once the peer has reset the socket.
+    private static EndPoint? SafeRemoteEndPoint(Socket socket)
+    {
+        try
+        {
+            return socket.RemoteEndPoint;
+        }
+        catch (SocketException)
+        {
+            return null;
         }
     }
 }

@@ -7,15 +7,17 @@ using MQTTnet.Channel;
 namespace Propeller.Broker.Transport;
 
 /// <summary>
-/// Enforces the maximum packet size on the inbound byte stream. MQTTnet's server has no such limit and
+/// Enforces the maximum packet sizes on the inbound byte stream. MQTTnet's server has no such limit and
 /// allocates the whole body announced in a fixed header (up to 256 MiB), so this reads the MQTT framing as the
 /// bytes pass and fails the read as soon as a fixed header announces an oversized packet, before its body
-/// is read or allocated. The connection is then closed (MQTT 3.1.1 has no way to say why).
+/// is read or allocated. The first packet (CONNECT, from a client not yet authenticated) has its own, smaller
+/// limit. The connection is then closed (MQTT 3.1.1 has no way to say why).
 /// </summary>
-internal sealed partial class PacketSizeLimitingChannel(IMqttChannel inner, int maxPacketSize, BrokerConnection connection, ILogger logger)
+internal sealed partial class PacketSizeLimitingChannel(IMqttChannel inner, PacketSizeLimits limits, BrokerConnection connection, ILogger logger)
     : IMqttChannel
 {
     private FrameState _state = FrameState.FixedHeader;
+    private bool _firstPacket = true;
     private long _remainingLength;
     private long _multiplier;
     private int _lengthBytes;
@@ -84,10 +86,19 @@ internal sealed partial class PacketSizeLimitingChannel(IMqttChannel inner, int 
                     }
 
                     var packetSize = 1 + _lengthBytes + _remainingLength;
-                    if (packetSize > maxPacketSize)
+                    if (_firstPacket)
                     {
-                        Log.PacketTooLarge(logger, connection.Describe(), packetSize, maxPacketSize);
-                        throw new PacketTooLargeException(packetSize, maxPacketSize);
+                        _firstPacket = false;
+                        if (packetSize > limits.MaxConnectPacketSize)
+                        {
+                            Log.ConnectPacketTooLarge(logger, connection.RemoteEndPoint, packetSize, limits.MaxConnectPacketSize);
+                            throw new PacketTooLargeException(packetSize, limits.MaxConnectPacketSize);
+                        }
+                    }
+                    else if (packetSize > limits.MaxPacketSize)
+                    {
+                        Log.PacketTooLarge(logger, connection.Describe(), packetSize, limits.MaxPacketSize);
+                        throw new PacketTooLargeException(packetSize, limits.MaxPacketSize);
                     }
 
                     _bodyLeft = _remainingLength;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Propeller.Broker.Credentials;
 using Propeller.Broker.Hosting;
 using Propeller.Cli.Commands;
@@ -17,6 +18,12 @@ internal static class BrokerCommand
     public const string HostVariable = "BROKER_HOST";
     public const string PortVariable = "BROKER_PORT";
     public const string MaxPacketSizeVariable = "BROKER_MAX_PACKET_SIZE";
+    public const string MaxConnectPacketSizeVariable = "BROKER_MAX_CONNECT_PACKET_SIZE";
+    public const string MaxConnectionsVariable = "BROKER_MAX_CONNECTIONS";
+    public const string TlsCertVariable = "BROKER_TLS_CERT";
+    public const string TlsKeyVariable = "BROKER_TLS_KEY";
+    public const string TlsPortVariable = "BROKER_TLS_PORT";
+    public const string PlainVariable = "BROKER_PLAIN";
     public const string CredentialsVariable = "BROKER_CREDENTIALS_PATH";
     public const string LogLevelVariable = "BROKER_LOG_LEVEL";
     public const string DefaultCredentialsPath = "data/credentials.json";
@@ -29,11 +36,20 @@ internal static class BrokerCommand
         var command = new Command("broker", "Run the embedded MQTT broker (authenticated, per-channel ACL)") { host, port, credentials };
         command.SetAction(async (ctx, ct) =>
         {
+            var maxPacketSize = ParseInt(MaxPacketSizeVariable, BrokerOptions.DefaultMaxPacketSize);
             var options = new BrokerOptions
             {
                 Host = ctx.Get(host) ?? Env(HostVariable) ?? BrokerOptions.DefaultHost,
                 Port = ctx.Get(port) ?? ParseInt(PortVariable, BrokerOptions.DefaultPort),
-                MaxPacketSize = ParseInt(MaxPacketSizeVariable, BrokerOptions.DefaultMaxPacketSize),
+                MaxPacketSize = maxPacketSize,
+
+                // A smaller BROKER_MAX_PACKET_SIZE alone must not make the default CONNECT limit invalid.
+                MaxConnectPacketSize = ParseInt(MaxConnectPacketSizeVariable, Math.Min(BrokerOptions.DefaultMaxConnectPacketSize, maxPacketSize)),
+                MaxConnections = ParseInt(MaxConnectionsVariable, BrokerOptions.DefaultMaxConnections),
+                TlsCertificatePath = Env(TlsCertVariable),
+                TlsKeyPath = Env(TlsKeyVariable),
+                TlsPort = ParseInt(TlsPortVariable, BrokerOptions.DefaultTlsPort),
+                PlainListener = ParseBool(PlainVariable, fallback: true),
                 CredentialsPath = ctx.Get(credentials) ?? Env(CredentialsVariable) ?? DefaultCredentialsPath,
             };
             if (!File.Exists(options.CredentialsPath))
@@ -43,7 +59,17 @@ internal static class BrokerCommand
 
             using var loggerFactory = LoggerFactory.Create(b => b.AddJsonConsole().SetMinimumLevel(ParseLevel(Env(LogLevelVariable))));
             var store = CredentialStore.Open(options.CredentialsPath, logger: loggerFactory.CreateLogger<CredentialStore>());
-            await using var broker = await EmbeddedBroker.StartAsync(options, store, loggerFactory, ct);
+            EmbeddedBroker broker;
+            try
+            {
+                broker = await EmbeddedBroker.StartAsync(options, store, loggerFactory, ct);
+            }
+            catch (OptionsValidationException ex)
+            {
+                throw new ConfigurationException($"invalid broker settings ({string.Join(", ", VariablesOf(ex))}): {string.Join(" ", ex.Failures)}", ex);
+            }
+
+            await using var running = broker;
             await HostCommands.WaitForShutdownAsync(ct);
             return CommandRunner.Success;
         });
@@ -55,6 +81,34 @@ internal static class BrokerCommand
     private static int ParseInt(string variable, int fallback) => Env(variable) is not { } text
         ? fallback
         : int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : throw new ConfigurationException($"{variable}: '{text}' is not a whole number");
+
+    private static bool ParseBool(string variable, bool fallback) => Env(variable)?.ToUpperInvariant() switch
+    {
+        null => fallback,
+        "TRUE" or "1" => true,
+        "FALSE" or "0" => false,
+        _ => throw new ConfigurationException($"{variable}: '{Env(variable)}' is not true or false"),
+    };
+
+    // The validator names BrokerOptions properties; an operator set environment variables.
+    private static IEnumerable<string> VariablesOf(OptionsValidationException exception)
+    {
+        var variables = new (string Setting, string Variable)[]
+        {
+            (nameof(BrokerOptions.Host), HostVariable),
+            (nameof(BrokerOptions.Port), PortVariable),
+            (nameof(BrokerOptions.MaxPacketSize), MaxPacketSizeVariable),
+            (nameof(BrokerOptions.MaxConnectPacketSize), MaxConnectPacketSizeVariable),
+            (nameof(BrokerOptions.MaxConnections), MaxConnectionsVariable),
+            (nameof(BrokerOptions.TlsCertificatePath), TlsCertVariable),
+            (nameof(BrokerOptions.TlsKeyPath), TlsKeyVariable),
+            (nameof(BrokerOptions.TlsPort), TlsPortVariable),
+            (nameof(BrokerOptions.PlainListener), PlainVariable),
+        };
+        return variables
+            .Where(v => exception.Failures.Any(f => f.Contains($"{nameof(BrokerOptions)}.{v.Setting} ", StringComparison.Ordinal)))
+            .Select(v => v.Variable);
+    }
 
     internal static LogLevel ParseLevel(string? text) => text?.ToUpperInvariant() switch
     {

@@ -41,6 +41,8 @@ internal sealed class BrokerTestHost : IAsyncDisposable
 
     public int Port => Broker.Port;
 
+    public int TlsPort => Broker.TlsPort;
+
     public static async Task<BrokerTestHost> StartAsync(Action<BrokerOptions>? configure = null)
     {
         var store = CredentialStore.InMemory();

@@ -1,4 +1,7 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
+using Microsoft.Extensions.Logging;
 using MQTTnet;
 using MQTTnet.Packets;
 using MQTTnet.Protocol;
@@ -85,9 +88,75 @@ public sealed class PacketSizeTests
 
         await Assert.ThrowsAnyAsync<Exception>(() => RawMqttConnection.ConnectAsync(host.Port, connect));
 
-        // The CONNECT is refused before it is decoded, so the log cannot name the entity yet.
-        var logged = await host.Logs.WaitForEventAsync(EventIds.PacketTooLarge);
-        Assert.Contains("no username", logged.Message, StringComparison.Ordinal);
+        // The CONNECT is refused before it is decoded, so the log can only name the address.
+        var logged = await host.Logs.WaitForEventAsync(EventIds.ConnectPacketTooLarge);
+        Assert.Contains("127.0.0.1", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_AnnouncingOneMebibyte_IsCutOffBeforeItsBodyWhileANormalClientConnects()
+    {
+        await using var host = await BrokerTestHost.StartAsync();
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        using var timeout = new CancellationTokenSource(TestTimeouts.Wait);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, host.Port), timeout.Token);
+
+        // CONNECT fixed header announcing 1 MiB (within MaxPacketSize), and not one byte of the body.
+        await socket.SendAsync(FixedHeader(0x10, 1024 * 1024), timeout.Token);
+        var normal = await host.ConnectAsync(host.Fleet.Proplets[0]);
+
+        Assert.Equal(0, await ReceiveUntilClosedAsync(socket, timeout.Token));
+        Assert.True(normal.IsConnected);
+        var logged = await host.Logs.WaitForEventAsync(EventIds.ConnectPacketTooLarge);
+        Assert.Equal(LogLevel.Warning, logged.Level);
+        Assert.Contains("65536", logged.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Connect_WithinMaxConnectPacketSize_ThenLargerPublish_IsDelivered()
+    {
+        // Only the first packet has the CONNECT limit; later ones may use all of MaxPacketSize.
+        await using var host = await BrokerTestHost.StartAsync(o =>
+        {
+            o.MaxPacketSize = MaxPacketSize;
+            o.MaxConnectPacketSize = 2048;
+        });
+        var subscriber = await host.ConnectAsync(host.Fleet.Manager);
+        var sink = new MessageSink(subscriber);
+        await subscriber.SubscribeAsync(host.Topic("#"));
+        var sender = await host.ConnectAsync(host.Fleet.Proplets[0]);
+
+        await sender.PublishBinaryAsync(host.Topic("big"), new byte[32 * 1024], MqttQualityOfServiceLevel.AtLeastOnce);
+
+        Assert.Equal(32 * 1024, (await sink.WaitForAsync(host.Topic("big"))).Payload.Length);
+        Assert.Empty(host.Logs.WithEventId(EventIds.ConnectPacketTooLarge));
+    }
+
+    private static byte[] FixedHeader(byte typeAndFlags, int remainingLength)
+    {
+        var header = new List<byte> { typeAndFlags };
+        do
+        {
+            var digit = (byte)(remainingLength % 128);
+            remainingLength /= 128;
+            header.Add(remainingLength > 0 ? (byte)(digit | 0x80) : digit);
+        }
+        while (remainingLength > 0);
+
+        return [.. header];
+    }
+
+    // 0 once the broker closed the connection (a reset counts as closed).
+    private static async Task<int> ReceiveUntilClosedAsync(Socket socket, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await socket.ReceiveAsync(new byte[16], cancellationToken);
+        }
+        catch (SocketException)
+        {
+            return 0;
+        }
     }
 
     private static Task WhenDisconnected(IMqttClient client)
