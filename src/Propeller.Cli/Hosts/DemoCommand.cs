@@ -29,12 +29,20 @@ internal static class DemoCommand
             var examplesDir = ctx.Get(examples) ?? FindExamples();
             var dataDir = Directory.CreateTempSubdirectory("propeller-demo-").FullName;
             var options = new DevStackOptions { DataDir = dataDir, Proplets = ctx.Get(proplets), MqttPort = 0, HttpPort = 0, LogLevel = ctx.Get(verbose) ? LogLevel.Information : LogLevel.Warning };
-            var logging = HostLogging.Readable(options.LogLevel, toStandardError: true);
+            var readable = HostLogging.Readable(options.LogLevel, toStandardError: true);
+            void Logging(ILoggingBuilder builder)
+            {
+                readable(builder);
+
+                // The demo's manager is reachable from this process only; its "no REST auth" warning would be noise.
+                builder.AddFilter("Propeller.Manager.Hosting.ManagerHostedService", LogLevel.Error);
+            }
+
             try
             {
-                using var loggerFactory = HostLogging.Factory(logging);
+                using var loggerFactory = HostLogging.Factory(Logging);
                 IReadOnlyList<DemoRow> rows;
-                await using (var stack = await DevStack.StartAsync(options, loggerFactory, logging, ct))
+                await using (var stack = await DevStack.StartAsync(options, loggerFactory, Logging, ct))
                 {
                     if (!ctx.Console.Json)
                     {
