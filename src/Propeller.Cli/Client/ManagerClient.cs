@@ -15,6 +15,9 @@ namespace Propeller.Cli.Client;
 /// </summary>
 internal sealed class ManagerClient : IDisposable
 {
+    /// <summary>How long an ordinary call may take before the CLI gives up.</summary>
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(100);
+
     private static readonly PropellerJsonContext Json = PropellerJsonContext.Default;
     private readonly HttpClient _http;
 
@@ -23,7 +26,7 @@ internal sealed class ManagerClient : IDisposable
         ArgumentNullException.ThrowIfNull(baseAddress);
         _http = handler is null ? new HttpClient() : new HttpClient(handler, disposeHandler: false);
         _http.BaseAddress = baseAddress;
-        _http.Timeout = TimeSpan.FromSeconds(100);
+        _http.Timeout = Timeout.InfiniteTimeSpan;
         if (!string.IsNullOrEmpty(apiKey))
         {
             _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
@@ -59,6 +62,17 @@ internal sealed class ManagerClient : IDisposable
 
     public Task StopTaskAsync(string id, CancellationToken ct) =>
         SendAsync(HttpMethod.Post, $"tasks/{Escape(id)}/stop", null, HttpStatusCode.OK, ct);
+
+    /// <summary>
+    /// Runs a latent task once and returns the proplet's <c>results</c>. The body is left out when
+    /// <paramref name="request"/> is null. No client deadline: the manager bounds the wait (MANAGER_INVOKE_TIMEOUT).
+    /// </summary>
+    public async Task<string> InvokeTaskAsync(string id, InvokeRequest? request, CancellationToken ct)
+    {
+        var content = request is null ? null : JsonBody(request, Json.InvokeRequest);
+        var response = await SendAsync(HttpMethod.Post, $"tasks/{Escape(id)}/invoke", content, HttpStatusCode.OK, Json.InvokeResponse, ct, Timeout.InfiniteTimeSpan).ConfigureAwait(false);
+        return response.Results;
+    }
 
     /// <summary>The task's <c>results</c>; null when it has none yet (the manager then sends an empty body).</summary>
     public async Task<JsonElement?> GetTaskResultsAsync(string id, CancellationToken ct)
@@ -139,9 +153,9 @@ internal sealed class ManagerClient : IDisposable
     private static StringContent JsonBody<T>(T value, JsonTypeInfo<T> typeInfo) =>
         new(JsonSerializer.Serialize(value, typeInfo), Encoding.UTF8, "application/json");
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, HttpStatusCode expected, JsonTypeInfo<T> typeInfo, CancellationToken ct)
+    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, HttpStatusCode expected, JsonTypeInfo<T> typeInfo, CancellationToken ct, TimeSpan? timeout = null)
     {
-        var body = await SendAsync(method, path, content, expected, ct).ConfigureAwait(false);
+        var body = await SendAsync(method, path, content, expected, ct, timeout).ConfigureAwait(false);
         try
         {
             return JsonSerializer.Deserialize(body, typeInfo) ?? throw new ManagerApiException(expected, "the manager sent an empty response");
@@ -152,22 +166,33 @@ internal sealed class ManagerClient : IDisposable
         }
     }
 
-    private async Task<byte[]> SendAsync(HttpMethod method, string path, HttpContent? content, HttpStatusCode expected, CancellationToken ct)
+    private async Task<byte[]> SendAsync(HttpMethod method, string path, HttpContent? content, HttpStatusCode expected, CancellationToken ct, TimeSpan? timeout = null)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var limit = timeout ?? RequestTimeout;
+        if (limit != Timeout.InfiniteTimeSpan)
+        {
+            deadline.CancelAfter(limit);
+        }
+
         HttpResponseMessage response;
         try
         {
-            response = await _http.SendAsync(request, ct).ConfigureAwait(false);
+            response = await _http.SendAsync(request, deadline.Token).ConfigureAwait(false);
         }
         catch (HttpRequestException ex)
         {
             throw new ManagerApiException(0, $"cannot reach the manager at {_http.BaseAddress}: {ex.Message}");
         }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new ManagerApiException(0, string.Create(CultureInfo.InvariantCulture, $"the manager at {_http.BaseAddress} did not answer within {limit.TotalSeconds:0} s"));
+        }
 
         using (response)
         {
-            var body = await response.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
+            var body = await response.Content.ReadAsByteArrayAsync(deadline.Token).ConfigureAwait(false);
             if (response.StatusCode == expected)
             {
                 return body;

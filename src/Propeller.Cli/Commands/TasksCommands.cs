@@ -20,6 +20,7 @@ internal static class TasksCommands
         tasks.Add(Delete());
         tasks.Add(Simple("start", "Dispatch a task to a proplet", (c, id, ct) => c.StartTaskAsync(id, ct), "started"));
         tasks.Add(Simple("stop", "Stop a running task", (c, id, ct) => c.StopTaskAsync(id, ct), "stopped"));
+        tasks.Add(Invoke());
         tasks.Add(Results());
         tasks.Add(Upload());
         tasks.Add(Metrics());
@@ -114,6 +115,30 @@ internal static class TasksCommands
             using var client = ctx.CreateClient();
             await call(client, ctx.Get(id), ct);
             ctx.Console.Ok(done);
+        });
+        return command;
+    }
+
+    /// <summary>
+    /// Runs a latent task once. The body is left out when there are neither inputs nor env, as the original CLI
+    /// does; the results string is printed raw, or as a JSON string with <c>--json</c>.
+    /// </summary>
+    private static Command Invoke()
+    {
+        var id = IdArgument();
+        var inputs = new Argument<string[]>("inputs") { Description = "Function arguments for this invocation", Arity = ArgumentArity.ZeroOrMore };
+        var env = new Option<string[]>("--env", "-e") { Description = "Environment entry K=V for this invocation only (repeatable)" };
+        var command = new Command("invoke", "Run a latent task once on a proplet that has it precompiled") { id, inputs, env };
+        command.SetAction(async (ctx, ct) =>
+        {
+            var arguments = ctx.Get(inputs);
+            var variables = TaskFlags.Pairs(ctx.Get(env));
+            var request = arguments is { Length: > 0 } || variables is not null
+                ? new Contracts.Api.InvokeRequest { Inputs = arguments is { Length: > 0 } ? [.. arguments] : null, Env = variables }
+                : null;
+            using var client = ctx.CreateClient();
+            var results = await client.InvokeTaskAsync(ctx.Get(id), request, ct);
+            ctx.Console.Out.WriteLine(ctx.Console.Json ? JsonSerializer.Serialize(results, Json.String) : results);
         });
         return command;
     }

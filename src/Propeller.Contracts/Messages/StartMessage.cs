@@ -57,4 +57,8 @@ public sealed record StartMessage
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public Dictionary<string, JsonElement>? ParentResults { get; set; }
+
+    /// <summary>Ours: wall-clock limit of the task in milliseconds; absent uses the proplet's default.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? TimeoutMs { get; set; }
 }

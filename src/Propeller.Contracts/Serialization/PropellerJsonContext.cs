@@ -37,6 +37,8 @@ namespace Propeller.Contracts.Serialization;
 [JsonSerializable(typeof(StartedResponse))]
 [JsonSerializable(typeof(StoppedResponse))]
 [JsonSerializable(typeof(TaskResultsResponse))]
+[JsonSerializable(typeof(InvokeRequest))]
+[JsonSerializable(typeof(InvokeResponse))]
 [JsonSerializable(typeof(HealthResponse))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(string))]

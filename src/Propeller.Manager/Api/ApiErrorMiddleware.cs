@@ -28,7 +28,7 @@ internal sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<A
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             var (status, message) = Classify(ex);
-            if (status >= StatusCodes.Status500InternalServerError && ex is not (MqttPublishException or ServiceShuttingDownException))
+            if (status >= StatusCodes.Status500InternalServerError && ex is not (MqttPublishException or ServiceShuttingDownException or InvocationFailedException or InvocationTimeoutException))
             {
                 Log.UnhandledException(logger, context.Request.Method, context.Request.Path, ex);
             }
@@ -52,6 +52,8 @@ internal sealed partial class ApiErrorMiddleware(RequestDelegate next, ILogger<A
         EntityConflictException or PropletSelectionException => (StatusCodes.Status409Conflict, exception.Message),
         UnprocessableRequestException => (StatusCodes.Status422UnprocessableEntity, exception.Message),
         ServiceShuttingDownException => (StatusCodes.Status503ServiceUnavailable, exception.Message),
+        InvocationFailedException => (StatusCodes.Status502BadGateway, exception.Message),
+        InvocationTimeoutException => (StatusCodes.Status504GatewayTimeout, exception.Message),
         MqttPublishException => (StatusCodes.Status500InternalServerError, exception.Message),
         _ => (StatusCodes.Status500InternalServerError, "internal server error"),
     };

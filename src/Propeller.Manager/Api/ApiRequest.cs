@@ -37,6 +37,36 @@ internal static class ApiRequest
         }
     }
 
+    /// <summary>
+    /// Reads a JSON object body that may be left out: an empty body gives null, and only a body that is present
+    /// must carry a JSON content type.
+    /// </summary>
+    public static async Task<T?> ReadOptionalJsonAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            return null;
+        }
+
+        if (request.ContentType?.Contains("application/json", StringComparison.OrdinalIgnoreCase) != true)
+        {
+            throw new InvalidRequestException("unsupported content type: expected application/json");
+        }
+
+        try
+        {
+            return PropellerJson.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), typeInfo);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidRequestException($"invalid JSON body: {ex.Message}", ex);
+        }
+    }
+
     /// <summary>The id of a route that requires a UUID.</summary>
     public static string Uuid(string? id, string what)
     {

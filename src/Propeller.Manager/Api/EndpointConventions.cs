@@ -23,13 +23,13 @@ internal static class EndpointConventions
         return builder;
     }
 
-    public static RouteHandlerBuilder DocumentsBody<T>(this RouteHandlerBuilder builder, string contentType) =>
+    public static RouteHandlerBuilder DocumentsBody<T>(this RouteHandlerBuilder builder, string contentType, bool required = true) =>
         builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
         {
             var schema = await context.GetOrCreateSchemaAsync(typeof(T), null, cancellationToken).ConfigureAwait(false);
             operation.RequestBody = new OpenApiRequestBody
             {
-                Required = true,
+                Required = required,
                 Content = new Dictionary<string, OpenApiMediaType>(StringComparer.Ordinal) { [contentType] = new() { Schema = schema } },
             };
         });

@@ -10,7 +10,7 @@ using Propeller.Manager.Tasks;
 
 namespace Propeller.Manager.Api;
 
-/// <summary>The task routes of manager-reference §1.2 (rows 7-14, 16, 17).</summary>
+/// <summary>The task routes of manager-reference §1.2 (rows 7-17).</summary>
 internal static class TaskEndpoints
 {
     private const string Task = "task";
@@ -30,6 +30,8 @@ internal static class TaskEndpoints
         tasks.MapDelete("{id}", DeleteAsync).WithName("delete-task").Produces(StatusCodes.Status204NoContent).ProducesErrors(400, 404);
         tasks.MapPost("{id}/start", StartAsync).WithName("start-task").Produces<StartedResponse>().ProducesErrors(400, 404, 409, 422, 503);
         tasks.MapPost("{id}/stop", StopAsync).WithName("stop-task").Produces<StoppedResponse>().ProducesErrors(400, 404, 409);
+        tasks.MapPost("{id}/invoke", InvokeAsync).WithName("invoke-task")
+            .DocumentsBody<InvokeRequest>("application/json", required: false).Produces<InvokeResponse>().ProducesErrors(400, 404, 409, 413, 502, 503, 504);
         tasks.MapGet("{id}/results", ResultsAsync).WithName("get-task-results").Produces<TaskResultsResponse>().ProducesErrors(400, 404);
         tasks.MapGet("{id}/metrics", MetricsAsync).WithName("get-task-metrics").Produces<TaskMetricsPage>().ProducesErrors(400);
     }
@@ -94,6 +96,15 @@ internal static class TaskEndpoints
     {
         await dispatcher.StopAsync(ApiRequest.Uuid(id, Task), cancellationToken).ConfigureAwait(false);
         return ApiResults.Json(new StoppedResponse(true), Json.StoppedResponse);
+    }
+
+    /// <summary>Runs a latent task once; the body <c>{inputs?, env?}</c> may be left out.</summary>
+    private static async Task<IResult> InvokeAsync(string id, HttpRequest request, [FromServices] TaskInvoker invoker, CancellationToken cancellationToken)
+    {
+        var taskId = ApiRequest.Uuid(id, Task);
+        var body = await ApiRequest.ReadOptionalJsonAsync(request, Json.InvokeRequest, cancellationToken).ConfigureAwait(false);
+        var results = await invoker.InvokeAsync(taskId, body?.Inputs, body?.Env, cancellationToken).ConfigureAwait(false);
+        return ApiResults.Json(new InvokeResponse(true, results), Json.InvokeResponse);
     }
 
     /// <summary>A task without results answers 200 with an empty body, as the original does.</summary>

@@ -54,4 +54,15 @@ internal static class EventIds
     // REST API 2400-2499.
     public const int UnhandledException = 2400;
     public const int AuthenticationFailed = 2401;
+
+    // Latent-task invocations 2500-2599.
+    public const int InvokeSent = 2500;
+    public const int InvokeAnswered = 2501;
+    public const int InvokeFailed = 2502;
+    public const int InvokeTimedOut = 2503;
+    public const int InvokeNotPrecompiled = 2504;
+    public const int LatentRedeploySent = 2505;
+    public const int LatentRedeployFailed = 2506;
+    public const int InvokeResultWithoutInvocationId = 2510;
+    public const int InvokeResultForUnknownInvocation = 2511;
 }

@@ -27,4 +27,5 @@ internal static class ManagerEnvironment
     public const string StorageType = "MANAGER_STORAGE_TYPE";
     public const string DataDir = "MANAGER_DATA_DIR";
     public const string SqlitePath = "MANAGER_SQLITE_PATH";
+    public const string InvokeTimeout = "MANAGER_INVOKE_TIMEOUT";
 }

@@ -63,6 +63,9 @@ internal sealed record ManagerOptions
     /// <summary>When null the database is <c>manager.db</c> in <see cref="DataDir"/>.</summary>
     public string? SqlitePath { get; init; }
 
+    /// <summary>How long <c>POST /tasks/{id}/invoke</c> waits for a proplet's answer (DECISIONS §4 Manager 8).</summary>
+    public TimeSpan InvokeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The Bearer token the REST API accepts.</summary>
     public string RestApiKey => HttpApiKey ?? Credentials.ApiKey;
 
@@ -102,6 +105,7 @@ internal sealed record ManagerOptions
             StorageType = Get(ManagerEnvironment.StorageType)?.ToLowerInvariant() ?? defaults.StorageType,
             DataDir = Get(ManagerEnvironment.DataDir) ?? defaults.DataDir,
             SqlitePath = Get(ManagerEnvironment.SqlitePath),
+            InvokeTimeout = Get(ManagerEnvironment.InvokeTimeout) is { } invoke ? ParseDuration(ManagerEnvironment.InvokeTimeout, invoke) : defaults.InvokeTimeout,
         };
         options.Validate();
         return options;
@@ -143,6 +147,7 @@ internal sealed record ManagerOptions
         Require(HttpMaxBodyBytes >= 1024, ManagerEnvironment.HttpMaxBodyBytes, "must be at least 1024");
         Require(HttpApiKey is null || HttpApiKey.Length > 0, ManagerEnvironment.HttpApiKey, "must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDir), ManagerEnvironment.DataDir, "must not be empty");
+        Require(InvokeTimeout > TimeSpan.Zero, ManagerEnvironment.InvokeTimeout, "must be positive");
         if (StorageOptionsValidator.Check(Storage) is { } storageError)
         {
             throw new ConfigurationException(storageError);

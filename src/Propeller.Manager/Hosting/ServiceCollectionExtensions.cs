@@ -41,6 +41,8 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<TaskReports>();
         services.AddSingleton<TaskInterruptions>();
+        services.AddSingleton<PendingInvocations>();
+        services.AddSingleton<TaskInvoker>();
         services.AddSingleton<PropletService>();
         services.AddSingleton<PropletReports>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ManagerMessageRouter>(sp, options.Credentials.EntityId));

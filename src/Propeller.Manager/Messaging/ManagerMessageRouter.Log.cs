@@ -31,6 +31,14 @@ internal sealed partial class ManagerMessageRouter
             Message = "Ignored the manager's own message on {Topic}")]
         public static partial void OwnMessageIgnored(ILogger logger, string topic);
 
+        [LoggerMessage(EventId = EventIds.InvokeResultWithoutInvocationId, EventName = nameof(EventIds.InvokeResultWithoutInvocationId), Level = LogLevel.Debug,
+            Message = "Ignored an invoke result without invocation_id for task {TaskId} from proplet {PropletId}")]
+        public static partial void InvokeResultWithoutInvocationId(ILogger logger, string taskId, string propletId);
+
+        [LoggerMessage(EventId = EventIds.InvokeResultForUnknownInvocation, EventName = nameof(EventIds.InvokeResultForUnknownInvocation), Level = LogLevel.Debug,
+            Message = "Invoke result for invocation {InvocationId} of task {TaskId} from proplet {PropletId} dropped: nobody is waiting for it (it came too late or twice)")]
+        public static partial void InvokeResultForUnknownInvocation(ILogger logger, string invocationId, string taskId, string propletId);
+
         [LoggerMessage(EventId = EventIds.MessageHandlingFailed, EventName = nameof(EventIds.MessageHandlingFailed), Level = LogLevel.Error,
             Message = "Handling a message on {Topic} failed. Payload: {Payload}")]
         public static partial void MessageHandlingFailed(ILogger logger, string topic, string payload, Exception exception);

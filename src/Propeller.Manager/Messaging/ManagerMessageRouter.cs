@@ -22,6 +22,7 @@ internal sealed partial class ManagerMessageRouter(
     string ownEntityId,
     PropletReports proplets,
     TaskReports tasks,
+    PendingInvocations invocations,
     ILogger<ManagerMessageRouter> logger)
 {
     private const int PreviewChars = 512;
@@ -50,8 +51,11 @@ internal sealed partial class ManagerMessageRouter(
                 case TopicSuffixes.PropletTaskMetrics:
                     await HandleTaskMetricsAsync(suffix, payload, cancellationToken).ConfigureAwait(false);
                     break;
+                case TopicSuffixes.PropletInvokeResults:
+                    HandleInvokeResult(suffix, payload);
+                    break;
                 default:
-                    // Commands the manager itself sends, proxy traffic, FL and invoke topics: not ours to handle here.
+                    // Commands the manager itself sends, proxy traffic and FL topics: not ours to handle here.
                     break;
             }
         }
@@ -103,6 +107,29 @@ internal sealed partial class ManagerMessageRouter(
         catch (EntityNotFoundException)
         {
             Log.ResultForUnknownTask(logger, result.TaskId, result.PropletId ?? "", Preview(payload));
+        }
+    }
+
+    /// <summary>
+    /// Hands an invoke answer to the request waiting for it. Without an invocation id there is nobody to hand it
+    /// to, as in the original; an answer nobody waits for (it came after the timeout) is dropped quietly.
+    /// </summary>
+    private void HandleInvokeResult(string suffix, ReadOnlyMemory<byte> payload)
+    {
+        if (Parse(suffix, payload, PropellerJsonContext.Default.InvokeResultMessage) is not { } result)
+        {
+            return;
+        }
+
+        if (string.IsNullOrEmpty(result.InvocationId))
+        {
+            Log.InvokeResultWithoutInvocationId(logger, result.TaskId, result.PropletId);
+            return;
+        }
+
+        if (!invocations.TryComplete(result))
+        {
+            Log.InvokeResultForUnknownInvocation(logger, result.InvocationId, result.TaskId, result.PropletId);
         }
     }
 
