@@ -73,6 +73,7 @@ public sealed class MosquittoInteropTests(ITestOutputHelper output)
                         Credentials = new EntityCredentials(tenant, channel, proplet.Id, proplet.ApiKey),
                         MqttAddress = mosquitto.Address,
                         LivelinessInterval = TimeSpan.FromSeconds(1),
+                        MetricsEnabled = false,
                     },
                     Logging);
                 await host.StartAsync();

@@ -100,7 +100,7 @@ internal sealed class PropellerTestEnvironment : IAsyncDisposable
 
     public PropletMetrics PropletMetrics(int index) => PropletService<PropletMetrics>(index);
 
-    public WasmtimeCoreRuntime Runtime(int index) => (WasmtimeCoreRuntime)PropletService<IWasmRuntime>(index);
+    public WasmtimeCoreRuntime Runtime(int index) => PropletService<WasmtimeCoreRuntime>(index);
 
     /// <summary>Drops proplet <paramref name="index"/>'s connection without a DISCONNECT, as a crash would.</summary>
     public Task KillPropletConnectionAsync(int index) => PropletService<PropellerMqttClient>(index).AbortAsync();

@@ -47,6 +47,7 @@ public sealed class RediscoveryTests(ITestOutputHelper output)
                     MqttAddress = address,
                     LivelinessInterval = TimeSpan.FromMinutes(10),
                     Description = "rack 7",
+                    MetricsEnabled = false,
                 },
                 Logging);
             await host.StartAsync();

@@ -86,6 +86,12 @@ internal sealed class DevStack : IAsyncDisposable
                     ["PROPLET_MQTT_ADDRESS"] = mqttAddress,
                     ["PROPLET_LOG_LEVEL"] = LevelName(options.LogLevel),
                     ["PROPLET_LIVELINESS_INTERVAL"] = options.LivelinessIntervalSeconds.ToString(CultureInfo.InvariantCulture),
+
+                    // Several proplets share this process, and the stack promises loopback only: no 0.0.0.0 endpoint.
+                    ["PROPLET_METRICS_ENABLED"] = "false",
+
+                    // Compiled modules stay with the stack's data, not in the machine's temp folder.
+                    ["PROPLET_CACHE_DIR"] = Path.Combine(dataDir, "cache", section),
                 });
                 var host = PropletApp.Build(propletOptions, logging);
                 await host.StartAsync(ct).ConfigureAwait(false);

@@ -18,6 +18,7 @@ internal sealed record PropletOptions
     public const string DefaultConfigSection = "proplet";
     public const int DefaultMqttMaxPacketSize = 10 * 1024 * 1024;
     public const int MaxKeepAliveSeconds = ushort.MaxValue;
+    public const int DefaultMetricsPort = 9092;
 
     /// <summary>Tenant, channel, entity id (the proplet id and MQTT client id) and API key.</summary>
     public required EntityCredentials Credentials { get; init; }
@@ -67,7 +68,25 @@ internal sealed record PropletOptions
     /// <summary>When false, discovery leaves out the IP, host name, OS, architecture and memory size.</summary>
     public bool CollectSystemInfo { get; init; } = true;
 
+    /// <summary>
+    /// The external Wasm runtime (a path, or a program name looked up on <c>PATH</c>) that runs tasks instead of the
+    /// embedded Wasmtime; null runs them embedded.
+    /// </summary>
+    public string? ExternalWasmRuntime { get; init; }
+
     public WasmRuntimeOptions Runtime { get; init; } = new();
+
+    /// <summary>Serve <c>/metrics</c> and <c>/health</c> over HTTP.</summary>
+    public bool MetricsEnabled { get; init; } = true;
+
+    /// <summary>
+    /// Port of <c>/metrics</c> and <c>/health</c> on every interface. 0 picks a free port, for hosts that run several
+    /// proplets in one process; from the environment, 0 is refused like any invalid value.
+    /// </summary>
+    public int MetricsPort { get; init; } = DefaultMetricsPort;
+
+    /// <summary>A <c>PROPLET_METRICS_PORT</c> value that was not a port and was replaced by the default (logged at start).</summary>
+    public string? IgnoredMetricsPort { get; init; }
 
     /// <summary>
     /// Reads the <c>PROPLET_*</c> variables through <paramref name="environment"/> (null for unset), fills missing
@@ -85,6 +104,19 @@ internal sealed record PropletOptions
             TimeSpan.FromSeconds(EnvironmentValues.WholeNumber(environment(name), (long)fallback.TotalSeconds));
 
         var monitoring = environment(PropletVariables.EnableMonitoring);
+        var runtime = new WasmRuntimeOptions
+        {
+            TaskTimeout = Seconds(PropletVariables.TaskTimeout, TimeSpan.Zero),
+            MaxMemoryBytes = EnvironmentValues.WholeNumber(
+                environment(PropletVariables.MaxMemoryBytes), WasmRuntimeOptions.DefaultMaxMemoryBytes),
+            Fuel = (ulong)EnvironmentValues.WholeNumber(environment(PropletVariables.Fuel), 0),
+            CacheDirectory = EnvironmentValues.NonEmpty(environment(PropletVariables.CacheDir))
+                ?? Path.Combine(Path.GetTempPath(), "propeller-proplet-cache", SafeDirectoryName(defaults.PropletId)),
+        };
+        var metricsEnabled = environment(PropletVariables.MetricsEnabled);
+        var metricsPort = EnvironmentValues.NonEmpty(environment(PropletVariables.MetricsPort));
+        var parsedMetricsPort = EnvironmentValues.WholeNumber(metricsPort, -1);
+        int? validMetricsPort = parsedMetricsPort is >= 1 and <= ushort.MaxValue ? (int)parsedMetricsPort : null;
         var options = defaults with
         {
             LogLevel = ParseLogLevel(environment(PropletVariables.LogLevel)),
@@ -106,6 +138,11 @@ internal sealed record PropletOptions
             Tags = EnvironmentValues.List(environment(PropletVariables.Tags), ','),
             Location = EnvironmentValues.NonEmpty(environment(PropletVariables.Location)),
             CollectSystemInfo = !EnvironmentValues.IsFalsy(environment(PropletVariables.CollectSystemInfo)),
+            Runtime = runtime,
+            ExternalWasmRuntime = EnvironmentValues.NonEmpty(environment(PropletVariables.ExternalWasmRuntime)),
+            MetricsEnabled = metricsEnabled is null || EnvironmentValues.IsTruthy(metricsEnabled),
+            MetricsPort = validMetricsPort ?? DefaultMetricsPort,
+            IgnoredMetricsPort = metricsPort is not null && validMetricsPort is null ? metricsPort : null,
         };
         options.Validate();
         return options;
@@ -147,6 +184,9 @@ internal sealed record PropletOptions
         Require(MetricsInterval >= TimeSpan.Zero, $"{PropletVariables.MetricsInterval} must not be negative");
         Require(!string.IsNullOrWhiteSpace(Namespace), $"{PropletVariables.Namespace} must not be empty");
         Require(
+            MetricsPort is >= 0 and <= ushort.MaxValue,
+            $"{PropletVariables.MetricsPort} must be between 0 and {ushort.MaxValue}, got {MetricsPort}");
+        Require(
             (MqttTlsClientCert is null) == (MqttTlsClientKey is null),
             $"{PropletVariables.MqttTlsClientCert} and {PropletVariables.MqttTlsClientKey} must be set together");
         RequireFile(MqttTlsCaCert, PropletVariables.MqttTlsCaCert);
@@ -157,6 +197,7 @@ internal sealed record PropletOptions
             Require(Directory.Exists(dir), $"{PropletVariables.Dirs}: directory '{dir}' does not exist");
         }
 
+        Require(Runtime.MaxMemoryBytes > 0, $"{PropletVariables.MaxMemoryBytes} must be positive, got {Runtime.MaxMemoryBytes}");
         try
         {
             Runtime.Validate();
@@ -175,6 +216,14 @@ internal sealed record PropletOptions
         "ERROR" => LogLevel.Error,
         _ => LogLevel.Information,
     };
+
+    // The proplet id names the default cache directory; keep it one plain path segment.
+    private static string SafeDirectoryName(string id)
+    {
+        var invalid = Path.GetInvalidFileNameChars();
+        var safe = new string(id.Select(c => invalid.Contains(c) || c == '.' ? '_' : c).ToArray());
+        return safe.Length > 0 ? safe : "proplet";
+    }
 
     private static void RequireFile(string? path, string variable) =>
         Require(path is null || File.Exists(path), $"{variable}: file '{path}' does not exist");

@@ -24,4 +24,11 @@ internal static class PropletVariables
     public const string Tags = "PROPLET_TAGS";
     public const string Location = "PROPLET_LOCATION";
     public const string CollectSystemInfo = "PROPLET_COLLECT_SYSTEM_INFO";
+    public const string TaskTimeout = "PROPLET_TASK_TIMEOUT";
+    public const string MaxMemoryBytes = "PROPLET_MAX_MEMORY_BYTES";
+    public const string Fuel = "PROPLET_FUEL";
+    public const string CacheDir = "PROPLET_CACHE_DIR";
+    public const string ExternalWasmRuntime = "PROPLET_EXTERNAL_WASM_RUNTIME";
+    public const string MetricsEnabled = "PROPLET_METRICS_ENABLED";
+    public const string MetricsPort = "PROPLET_METRICS_PORT";
 }

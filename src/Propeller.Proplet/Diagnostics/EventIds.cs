@@ -43,4 +43,32 @@ internal static class EventIds
     public const int StopForOtherProplet = 3216;
     public const int DiscoverRequested = 3217;
     public const int MalformedDiscoverRequest = 3218;
+    public const int DaemonStopped = 3219;
+
+    // Wasm engine, limits and compilation cache 3700-3799
+    public const int WasmEngineCreated = 3700;
+    public const int PoolingAllocatorUnavailable = 3701;
+    public const int ModuleCompiled = 3702;
+    public const int ModuleCacheHit = 3703;
+    public const int ModuleCacheEntryUnusable = 3704;
+    public const int ModuleCacheWriteFailed = 3705;
+
+    // Task monitoring and the metrics endpoint 3800-3899
+    public const int TaskMonitoringStarted = 3800;
+    public const int TaskMonitoringStopped = 3801;
+    public const int TaskMetricsPublishFailed = 3802;
+    public const int TaskSamplingFailed = 3803;
+    public const int TaskMonitoringCrashed = 3804;
+    public const int MetricsServerListening = 3810;
+    public const int MetricsServerFailed = 3811;
+    public const int MetricsPortIgnored = 3812;
+    public const int MetricsServerDisabled = 3813;
+
+    // Host (external process) runtime 3900-3999
+    public const int ExternalRuntimeSelected = 3900;
+    public const int ExternalRuntimeNotFound = 3901;
+    public const int HostProcessStarted = 3902;
+    public const int HostProcessKilled = 3903;
+    public const int HostProcessOutputIncomplete = 3904;
+    public const int HostTempFileNotDeleted = 3905;
 }

@@ -8,6 +8,9 @@ using Propeller.Proplet.Diagnostics;
 using Propeller.Proplet.Messaging;
 using Propeller.Proplet.Monitoring;
 using Propeller.Proplet.Runtimes;
+using Propeller.Proplet.Runtimes.Caching;
+using Propeller.Proplet.Runtimes.Components;
+using Propeller.Proplet.Runtimes.Host;
 using Propeller.Proplet.Tasks;
 
 namespace Propeller.Proplet.Hosting;
@@ -34,14 +37,22 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton(provider => new PropellerMqttClient(
             PropletMqttOptions.Create(options, topics), provider.GetRequiredService<ILogger<PropellerMqttClient>>()));
         services.AddSingleton<WasmtimeEngine>();
-        services.AddSingleton<IWasmRuntime, WasmtimeCoreRuntime>();
+        services.AddSingleton<CompiledModuleCache>();
+        services.AddSingleton<WasmtimeCoreRuntime>();
+        services.AddSingleton<WasmtimeComponentRuntime>();
+        services.AddSingleton<WasmtimeRuntime>();
+        services.AddSingleton<IWasmRuntime>(provider =>
+            HostRuntimeSelection.Select(provider, provider.GetRequiredService<WasmtimeRuntime>));
         services.AddSingleton<RunningTaskTable>();
         services.AddSingleton<TaskBinarySource>();
         services.AddSingleton<ResultPublisher>();
         services.AddSingleton<TaskSupervisor>();
         services.AddSingleton<ManagerCommandListener>();
         services.AddSingleton<SystemMetricsSampler>();
+        services.AddSingleton<TaskMonitor>();
+        services.AddSingleton<MetricsServer>();
         services.AddHostedService<PropletHostedService>();
+        services.AddHostedService(provider => provider.GetRequiredService<MetricsServer>());
         return services;
     }
 }

@@ -4,13 +4,14 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Propeller.Contracts.Messages;
 using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Runtimes.Host;
 
 namespace Propeller.Proplet.Monitoring;
 
 /// <summary>What discovery says about this proplet and its host (proplet-reference §1.3.1).</summary>
 internal static class HostInfo
 {
-    public const string WasmRuntime = "wasmtime-internal";
+    public const string WasmRuntime = HostRuntimeSelection.EmbeddedRuntimeName;
 
     // Only used to pick the outgoing interface: "connecting" a UDP socket sends no packet.
     private static readonly IPEndPoint RouteProbe = new(IPAddress.Parse("8.8.8.8"), 80);
@@ -26,7 +27,7 @@ internal static class HostInfo
             Tags = options.Tags.Count > 0 ? options.Tags : null,
             Location = options.Location,
             PropletVersion = PropletVersion,
-            WasmRuntime = WasmRuntime,
+            WasmRuntime = HostRuntimeSelection.RuntimeName(options),
         };
 
         return options.CollectSystemInfo

@@ -1,31 +1,40 @@
+using Propeller.Proplet.Runtimes.Caching;
+using Propeller.Proplet.Runtimes.Limits;
 using Wasmtime;
 
 namespace Propeller.Proplet.Runtimes;
 
 /// <summary>
 /// One run of a core module under WASI preview 1, start to finish, on the calling thread: compile, instantiate,
-/// <c>_initialize</c>, look up the export, parse the inputs, call, and render the result.
+/// <c>_initialize</c>, look up the export, parse the inputs, call, and render the result. Breaking a limit (time,
+/// memory, fuel) fails only this run, with the limit's own error text.
 /// </summary>
 internal sealed class CoreModuleExecution
 {
     private static readonly string[] Fallbacks = ["main", "run", "_start"];
 
     private readonly WasmtimeEngine _wasmtime;
+    private readonly CompiledModuleCache _cache;
     private readonly WasmRunRequest _request;
     private readonly CancellationToken _cancellationToken;
     private readonly BoundedOutput _stdout;
     private readonly BoundedOutput _stderr;
-    private readonly long _maxMemoryBytes;
+    private readonly TaskLimits _limits;
 
     public CoreModuleExecution(
-        WasmtimeEngine wasmtime, WasmRuntimeOptions options, WasmRunRequest request, CancellationToken cancellationToken)
+        WasmtimeEngine wasmtime,
+        CompiledModuleCache cache,
+        WasmRuntimeOptions options,
+        WasmRunRequest request,
+        CancellationToken cancellationToken)
     {
         _wasmtime = wasmtime;
+        _cache = cache;
         _request = request;
         _cancellationToken = cancellationToken;
         _stdout = new BoundedOutput(options.MaxOutputBytes);
         _stderr = new BoundedOutput(options.MaxOutputBytes);
-        _maxMemoryBytes = options.MaxMemoryBytes;
+        _limits = TaskLimits.For(request, options);
     }
 
     /// <summary>Runs the module; a stop surfaces as <see cref="OperationCanceledException"/>.</summary>
@@ -34,22 +43,37 @@ internal sealed class CoreModuleExecution
         if (WasmBinary.IsComponent(_request.Wasm.Span))
         {
             throw new WasmExecutionException(
-                $"Task {_request.TaskId} is a WebAssembly component: components are not supported yet, only core modules");
+                $"Task {_request.TaskId} is a WebAssembly component: the core module runtime does not run components");
         }
 
-        using var module = Compile();
+        using var deadline = new TaskDeadline(_limits.Timeout, _wasmtime.Interrupt);
+
+        // Shared with other runs through the cache: not disposed here.
+        var module = Compile();
         _cancellationToken.ThrowIfCancellationRequested();
+        if (deadline.Expired)
+        {
+            throw new WasmExecutionException(_limits.TimeExceeded);
+        }
 
         using var linker = new Linker(_wasmtime.Engine);
         linker.DefineWasi();
         using var store = new Store(_wasmtime.Engine);
-        store.SetLimits(memorySize: _maxMemoryBytes);
+        store.SetLimits(memorySize: _limits.MaxMemoryBytes);
+        if (_limits.Fuel > 0)
+        {
+            store.Fuel = _limits.Fuel;
+        }
 
-        // A stop advances the engine epoch; this store then reaches its deadline and the callback decides.
+        // A stop or the deadline advances the engine epoch; this store then reaches its deadline and the callback
+        // decides: trap for this task, or one more epoch for a task that is fine.
         var cancellationToken = _cancellationToken;
         store.SetEpochDeadline(1);
         store.SetEpochDeadlineCallback(_ =>
-            cancellationToken.IsCancellationRequested ? throw new OperationCanceledException(cancellationToken) : 1UL);
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return deadline.Expired ? throw new TimeoutException(_limits.TimeExceeded) : 1UL;
+        });
         using var stop = cancellationToken.Register(_wasmtime.Interrupt);
 
         try
@@ -61,13 +85,17 @@ internal sealed class CoreModuleExecution
         {
             throw new OperationCanceledException("The task was stopped.", e, cancellationToken);
         }
+        catch (Exception e) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
+        {
+            throw new WasmExecutionException(_limits.TimeExceeded, e);
+        }
     }
 
     private Module Compile()
     {
         try
         {
-            return Module.FromBytes(_wasmtime.Engine, _request.TaskId, _request.Wasm.Span);
+            return _cache.GetModule(_request.TaskId, _request.Wasm);
         }
         catch (WasmtimeException e)
         {
@@ -107,7 +135,9 @@ internal sealed class CoreModuleExecution
         }
         catch (WasmtimeException e) when (e.ExitCode is null)
         {
-            throw new WasmExecutionException($"Failed to instantiate Wasmtime module: {WasmtimeErrorText.Of(e)}", e);
+            var error = $"Failed to instantiate Wasmtime module: {WasmtimeErrorText.Of(e)}";
+            throw new WasmExecutionException(
+                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{_limits.MemoryExceeded}: {error}" : error, e);
         }
         catch (WasmtimeException e)
         {
@@ -122,7 +152,8 @@ internal sealed class CoreModuleExecution
             }
             catch (WasmtimeException e) when (e.ExitCode is null)
             {
-                throw Failure($"Failed to initialize WASM runtime via _initialize: {WasmtimeErrorText.Of(e)}", e);
+                throw Failure(
+                    $"Failed to initialize WASM runtime via _initialize: {WasmtimeErrorText.Of(e)}", e, instance, module);
             }
             catch (WasmtimeException e)
             {
@@ -146,7 +177,7 @@ internal sealed class CoreModuleExecution
         }
         catch (WasmtimeException e) when (e.ExitCode is null)
         {
-            throw Failure($"Failed to call function '{name}': {WasmtimeErrorText.Of(e)}", e);
+            throw Failure($"Failed to call function '{name}': {WasmtimeErrorText.Of(e)}", e, instance, module);
         }
         catch (WasmtimeException e)
         {
@@ -174,6 +205,19 @@ internal sealed class CoreModuleExecution
     // proc_exit(0) is success with the output so far; any other status is a failure.
     private string Exited(WasmtimeException exit) =>
         exit.ExitCode == 0 ? _stdout.ToString() : throw Failure($"Process exited with status: {exit.ExitCode}", exit);
+
+    // A trap names the limit it most likely came from, ahead of Wasmtime's own text.
+    private WasmExecutionException Failure(string message, WasmtimeException cause, Instance instance, Module module)
+    {
+        if (cause is TrapException { Type: TrapCode.OutOfFuel } && _limits.Fuel > 0)
+        {
+            return Failure($"{_limits.FuelExhausted}: {message}", cause);
+        }
+
+        return MemoryLimitCheck.ReachedLimit(instance, module, _limits.MaxMemoryBytes)
+            ? Failure($"{_limits.MemoryExceeded}: {message}", cause)
+            : Failure(message, cause);
+    }
 
     private WasmExecutionException Failure(string message, Exception cause)
     {

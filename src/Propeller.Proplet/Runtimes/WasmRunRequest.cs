@@ -21,4 +21,13 @@ internal sealed record WasmRunRequest
 
     /// <summary>Arguments for an external runtime; Wasmtime guests get no argv beyond the program name.</summary>
     public IReadOnlyList<string> CliArgs { get; init; } = [];
+
+    /// <summary>Wall-clock limit of this run (the start's <c>timeout_ms</c>); null uses the proplet default.</summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>
+    /// Called on the thread that runs the guest, just before it starts, so task monitoring can measure that thread;
+    /// runtimes that do not run the guest on a thread of their own never call it.
+    /// </summary>
+    public Action? OnGuestThreadStarted { get; init; }
 }

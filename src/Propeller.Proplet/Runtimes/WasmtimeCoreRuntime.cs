@@ -1,3 +1,5 @@
+using Propeller.Proplet.Runtimes.Caching;
+
 namespace Propeller.Proplet.Runtimes;
 
 /// <summary>
@@ -14,14 +16,31 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
     private readonly WasmRuntimeOptions _options;
     private int _activeExecutions;
 
+    /// <summary>A runtime with an in-memory compiled-module cache of its own.</summary>
     public WasmtimeCoreRuntime(WasmtimeEngine wasmtime, WasmRuntimeOptions options)
+        : this(wasmtime, options, CompiledModuleCache.InMemory(wasmtime))
+    {
+    }
+
+    public WasmtimeCoreRuntime(WasmtimeEngine wasmtime, WasmRuntimeOptions options, CompiledModuleCache cache)
     {
         ArgumentNullException.ThrowIfNull(wasmtime);
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(cache);
         options.Validate();
+        if (options.Fuel > 0 && !wasmtime.FuelEnabled)
+        {
+            throw new ArgumentException(
+                $"{nameof(WasmRuntimeOptions)}.{nameof(WasmRuntimeOptions.Fuel)} needs an engine built with fuel on.");
+        }
+
         _wasmtime = wasmtime;
         _options = options;
+        Cache = cache;
     }
+
+    /// <summary>The compiled modules this runtime reuses.</summary>
+    public CompiledModuleCache Cache { get; }
 
     /// <summary>Executions whose thread is still running a guest.</summary>
     public int ActiveExecutions => Volatile.Read(ref _activeExecutions);
@@ -35,8 +54,8 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
         }
 
         var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var execution = new CoreModuleExecution(_wasmtime, _options, request, cancellationToken);
-        var thread = new Thread(() => Execute(execution, completion, cancellationToken), ThreadStackBytes)
+        var execution = new CoreModuleExecution(_wasmtime, Cache, _options, request, cancellationToken);
+        var thread = new Thread(() => Execute(execution, request.OnGuestThreadStarted, completion, cancellationToken), ThreadStackBytes)
         {
             IsBackground = true,
             Name = $"wasm {request.TaskId}",
@@ -58,12 +77,13 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
 
     // Runs on the execution's own thread; nothing may escape it, or the process dies.
     private void Execute(
-        CoreModuleExecution execution, TaskCompletionSource<string> completion, CancellationToken cancellationToken)
+        CoreModuleExecution execution, Action? started, TaskCompletionSource<string> completion, CancellationToken cancellationToken)
     {
         string? output = null;
         Exception? failure = null;
         try
         {
+            started?.Invoke();
             output = execution.Run();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -37,6 +37,9 @@ internal sealed partial class TaskSupervisor
         [LoggerMessage(EventIds.DaemonFinished, LogLevel.Information, "Daemon task {TaskId} finished")]
         public static partial void DaemonFinished(ILogger logger, string taskId);
 
+        [LoggerMessage(EventIds.DaemonStopped, LogLevel.Information, "Daemon task {TaskId} stopped")]
+        public static partial void DaemonStopped(ILogger logger, string taskId);
+
         [LoggerMessage(EventIds.DaemonFailed, LogLevel.Warning, "Daemon task {TaskId} failed after its start was reported: {Error}")]
         public static partial void DaemonFailed(ILogger logger, string taskId, string error);
 

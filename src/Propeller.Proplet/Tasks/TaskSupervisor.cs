@@ -3,6 +3,7 @@ using Propeller.Contracts.Messages;
 using Propeller.Proplet.Configuration;
 using Propeller.Proplet.Diagnostics;
 using Propeller.Proplet.Messaging;
+using Propeller.Proplet.Monitoring;
 using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet.Tasks;
@@ -23,6 +24,7 @@ internal sealed partial class TaskSupervisor : IDisposable
     private readonly RunningTaskTable _table;
     private readonly ResultPublisher _results;
     private readonly PropletMetrics _metrics;
+    private readonly TaskMonitor _monitor;
     private readonly ILogger _logger;
 
     // Cancelled only when shutdown runs out of time, so pending results get every chance to go out.
@@ -35,6 +37,7 @@ internal sealed partial class TaskSupervisor : IDisposable
         RunningTaskTable table,
         ResultPublisher results,
         PropletMetrics metrics,
+        TaskMonitor monitor,
         ILogger<TaskSupervisor> logger)
     {
         _options = options;
@@ -43,6 +46,7 @@ internal sealed partial class TaskSupervisor : IDisposable
         _table = table;
         _results = results;
         _metrics = metrics;
+        _monitor = monitor;
         _logger = logger;
     }
 
@@ -162,16 +166,28 @@ internal sealed partial class TaskSupervisor : IDisposable
                         : $"latent tasks require a WASM component; task {taskId} is not a component");
                 }
 
-                var run = _runtime.RunAsync(BuildRequest(start, wasm), stopToken);
-                if (execution.Daemon)
+                // Sampling spans the whole run: for a daemon, until it stops, not just until its immediate result.
+                var monitoring = _monitor.Start(taskId, TaskMonitor.ProfileFor(start));
+                try
                 {
-                    // A daemon reports success at once and leaves the table; its later outcome is only logged.
-                    reported = true;
-                    await _results.PublishAsync(taskId, "", null, _publishing.Token).ConfigureAwait(false);
-                    _table.Release(execution);
-                }
+                    var run = _runtime.RunAsync(BuildRequest(start, wasm, monitoring), stopToken);
+                    if (execution.Daemon)
+                    {
+                        // A daemon reports success at once and leaves the table; its later outcome is only logged.
+                        reported = true;
+                        await _results.PublishAsync(taskId, "", null, _publishing.Token).ConfigureAwait(false);
+                        _table.Release(execution);
+                    }
 
-                output = await run.ConfigureAwait(false);
+                    output = await run.ConfigureAwait(false);
+                }
+                finally
+                {
+                    if (monitoring is not null)
+                    {
+                        await monitoring.DisposeAsync().ConfigureAwait(false);
+                    }
+                }
             }
             catch (OperationCanceledException) when (stopToken.IsCancellationRequested)
             {
@@ -199,7 +215,7 @@ internal sealed partial class TaskSupervisor : IDisposable
         }
     }
 
-    private WasmRunRequest BuildRequest(StartMessage start, ReadOnlyMemory<byte> wasm) => new()
+    private WasmRunRequest BuildRequest(StartMessage start, ReadOnlyMemory<byte> wasm, TaskMonitoring? monitoring) => new()
     {
         TaskId = start.Id,
         FunctionName = start.Name,
@@ -208,11 +224,15 @@ internal sealed partial class TaskSupervisor : IDisposable
         Env = TaskEnvironment.Build(start.Env, _options.PropletId),
         PreopenDirs = _options.Dirs,
         CliArgs = start.CliArgs ?? [],
+        Timeout = start.TimeoutMs is > 0 ? TimeSpan.FromMilliseconds(start.TimeoutMs.Value) : null,
+        OnGuestThreadStarted = monitoring is null ? null : monitoring.AttachCurrentThread,
     };
 
     private void Record(TaskExecution execution, string? error)
     {
-        if (error is null)
+        // A daemon ends when it is stopped; its success was reported at start, so a stop is not a failure.
+        var daemonStopped = execution.Daemon && error == CancelledError;
+        if (error is null || daemonStopped)
         {
             _metrics.TaskCompleted();
         }
@@ -225,6 +245,9 @@ internal sealed partial class TaskSupervisor : IDisposable
         {
             case (true, null):
                 Log.DaemonFinished(_logger, execution.TaskId);
+                break;
+            case (true, CancelledError):
+                Log.DaemonStopped(_logger, execution.TaskId);
                 break;
             case (true, _):
                 Log.DaemonFailed(_logger, execution.TaskId, error);

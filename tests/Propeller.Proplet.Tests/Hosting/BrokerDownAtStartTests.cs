@@ -33,6 +33,7 @@ public sealed class BrokerDownAtStartTests(ITestOutputHelper output)
             ["PROPLET_API_KEY"] = "key",
             ["PROPLET_LIVELINESS_INTERVAL"] = "1",
             ["PROPLET_METRICS_INTERVAL"] = "1",
+            ["PROPLET_METRICS_ENABLED"] = "false",
             [PropletVariables.ConfigFile] = "/nonexistent/config.toml",
         });
         var logs = new CapturingLoggerProvider(new TestOutputSink(output));

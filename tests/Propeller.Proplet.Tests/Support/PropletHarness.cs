@@ -62,13 +62,18 @@ internal sealed class PropletHarness : IAsyncDisposable
             ["PROPLET_ENTITY_ID"] = "P" + suffix,
             ["PROPLET_API_KEY"] = "key",
             [PropletVariables.ConfigFile] = "/nonexistent/config.toml",
+
+            // Compiled modules go to a folder removed with the harness, not to the machine's temp cache.
+            [PropletVariables.CacheDir] = Path.Combine(Path.GetTempPath(), "propeller-harness-cache-" + suffix),
         };
         foreach (var (name, value) in extraEnvironment ?? new Dictionary<string, string>())
         {
             environment[name] = value;
         }
 
+        // Tests run many proplets in one process: each serves /metrics on a free port unless the test picks one.
         var options = PropletOptions.FromEnvironment(environment);
+        options = environment.ContainsKey(PropletVariables.MetricsPort) ? options : options with { MetricsPort = 0 };
         var logs = new CapturingLoggerProvider(new TestOutputSink(output));
         var manager = new PropellerMqttClient(
             new MqttConnectionOptions
@@ -170,6 +175,18 @@ internal sealed class PropletHarness : IAsyncDisposable
         }
 
         await _manager.DisposeAsync();
+        if (Options.Runtime.CacheDirectory is { } cache && Path.GetFileName(cache).StartsWith("propeller-harness-cache-", StringComparison.Ordinal))
+        {
+            try
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+            catch (DirectoryNotFoundException)
+            {
+                // Nothing was compiled.
+            }
+        }
+
         Logs.AssertNoUnexpectedErrors(_expectedErrors);
     }
 

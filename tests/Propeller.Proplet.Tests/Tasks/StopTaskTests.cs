@@ -18,7 +18,7 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
         }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
-        var runtime = (WasmtimeCoreRuntime)proplet.Service<IWasmRuntime>();
+        var runtime = proplet.Service<WasmtimeCoreRuntime>();
 
         await proplet.StartTaskAsync(Payloads.Start("spin", "loop", ExampleWasm.Loop));
         await Eventually.TrueAsync(() => runtime.ActiveExecutions == 1, "the guest to run");
@@ -63,7 +63,7 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
         }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
-        var runtime = (WasmtimeCoreRuntime)proplet.Service<IWasmRuntime>();
+        var runtime = proplet.Service<WasmtimeCoreRuntime>();
         await proplet.StartTaskAsync(Payloads.Start("spin", "loop", ExampleWasm.Loop));
         await Eventually.TrueAsync(() => runtime.ActiveExecutions == 1, "the guest to run");
 

@@ -1,0 +1,4 @@
+namespace Propeller.Proplet.Runtimes.Wave;
+
+/// <summary>A named field of a record type.</summary>
+internal sealed record WaveField(string Name, WaveType Type);
