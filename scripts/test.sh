@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(mosquitto mosquitto-clients clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+# Node's built-in WASI is the second engine behind the host-runtime tests; any node on PATH will do.
+command -v node >/dev/null || packages+=(nodejs)
 
 missing=()
 for p in "${packages[@]}"; do
