@@ -8,9 +8,9 @@ using Propeller.Contracts.Messages;
 namespace Propeller.Cli.Hosts;
 
 /// <summary>
-/// The workloads <c>propeller demo</c> runs against a live stack: <c>add(10,20)</c> from WebAssembly text, a C
-/// program compiled to wasm32-wasi that prints its environment, and an endless loop that is stopped through the
-/// API. Each row says where the task ran, its final state and its result, and whether that is what was expected.
+/// The workloads <c>propeller demo</c> runs against a live stack: <c>add(10,20)</c> from WebAssembly text, a
+/// component export called with a WAVE argument, a C program compiled to wasm32-wasi that prints its environment,
+/// and an endless loop that is stopped through the API. Each row says where the task ran, its final state and its result, and whether that is what was expected.
 /// </summary>
 internal sealed class DemoRunner(ManagerClient client, string examplesDir)
 {
@@ -25,6 +25,9 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
 
         var add = await RunToEndAsync("add", Example("add", "add.wat"), ["10", "20"], null, ct).ConfigureAwait(false);
         rows.Add(Row("add(10,20) · add.wat", add, NameOf, t => Views.ResultText(t.Results) == "30" && t.State == TaskState.Completed, "expected 30"));
+
+        var greet = await RunToEndAsync("greet", Example("greet", "greet.wat"), ["\"world\""], null, ct).ConfigureAwait(false);
+        rows.Add(Row("greet(\"world\") · component", greet, NameOf, t => Views.ResultText(t.Results) == "\"Hello, world!\"" && t.State == TaskState.Completed, "expected \"Hello, world!\" (WAVE)"));
 
         var env = new Dictionary<string, string> { ["GREETING"] = "hello from propeller" };
         var hello = await RunToEndAsync("_start", Example("hello-env", "hello_env.wasm"), null, env, ct).ConfigureAwait(false);
