@@ -44,6 +44,15 @@ internal static class EventIds
     public const int DiscoverRequested = 3217;
     public const int MalformedDiscoverRequest = 3218;
     public const int DaemonStopped = 3219;
+    public const int LatentTaskDeployed = 3220;
+    public const int LatentTaskRemoved = 3221;
+    public const int InvalidInvoke = 3222;
+    public const int InvokeForOtherProplet = 3223;
+    public const int InvokeOfUnknownTask = 3224;
+    public const int InvocationCompleted = 3225;
+    public const int InvocationFailed = 3226;
+    public const int InvocationCancelled = 3227;
+    public const int InvocationCrashed = 3228;
 
     // Wasm engine, limits and compilation cache 3700-3799
     public const int WasmEngineCreated = 3700;

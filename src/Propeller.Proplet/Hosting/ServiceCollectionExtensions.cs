@@ -46,6 +46,8 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<RunningTaskTable>();
         services.AddSingleton<TaskBinarySource>();
         services.AddSingleton<ResultPublisher>();
+        services.AddSingleton<LatentTaskTable>();
+        services.AddSingleton<LatentTaskInvoker>();
         services.AddSingleton<TaskSupervisor>();
         services.AddSingleton<ManagerCommandListener>();
         services.AddSingleton<SystemMetricsSampler>();

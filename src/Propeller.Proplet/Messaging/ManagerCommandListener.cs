@@ -9,13 +9,14 @@ using Propeller.Proplet.Tasks;
 namespace Propeller.Proplet.Messaging;
 
 /// <summary>
-/// Receives the manager's <c>start</c> and <c>stop</c> commands. A message that is too big, not JSON, or of the
+/// Receives the manager's <c>start</c>, <c>stop</c> and <c>invoke</c> commands. A message that is too big, not JSON, or of the
 /// wrong shape is logged as a warning and dropped; it never reaches the task pipeline.
 /// </summary>
 internal sealed partial class ManagerCommandListener(
     PropellerMqttClient client,
     TopicBuilder topics,
     TaskSupervisor supervisor,
+    LatentTaskInvoker invoker,
     PropletOptions options,
     ILogger<ManagerCommandListener> logger)
 {
@@ -24,11 +25,17 @@ internal sealed partial class ManagerCommandListener(
     {
         await client.SubscribeAsync(topics.ManagerStart, OnStartAsync, cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(topics.ManagerStop, OnStopAsync, cancellationToken).ConfigureAwait(false);
+        await client.SubscribeAsync(topics.ManagerInvoke, OnInvokeAsync, cancellationToken).ConfigureAwait(false);
     }
 
     private Task OnStartAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         TryRead(topic, payload, PropellerJson.Context.StartMessage) is { } start
             ? supervisor.HandleStartAsync(start)
+            : Task.CompletedTask;
+
+    private Task OnInvokeAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
+        TryRead(topic, payload, PropellerJson.Context.InvokeMessage) is { } invoke
+            ? invoker.HandleInvokeAsync(invoke)
             : Task.CompletedTask;
 
     private Task OnStopAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Extensions.Logging;
 using Propeller.Contracts.Messages;
 using Propeller.Contracts.Mqtt;
@@ -9,7 +10,7 @@ using Propeller.Proplet.Configuration;
 namespace Propeller.Proplet.Messaging;
 
 /// <summary>
-/// Publishes task results (proplet-reference §1.3.6, normal form). A result is never lost silently: a failed
+/// Publishes task results (proplet-reference §1.3.6, normal form) and invoke results (§1.3.7). A result is never lost silently: a failed
 /// publish is logged and retried with back-off until it goes out, the attempts run out, or the proplet shuts down.
 /// </summary>
 internal sealed partial class ResultPublisher(
@@ -23,7 +24,7 @@ internal sealed partial class ResultPublisher(
     /// Publishes <c>{task_id, proplet_id, results, error}</c>; true once the broker accepted it, false when it was
     /// dropped (logged as an error).
     /// </summary>
-    public async Task<bool> PublishAsync(string taskId, string results, string? error, CancellationToken cancellationToken)
+    public Task<bool> PublishAsync(string taskId, string results, string? error, CancellationToken cancellationToken)
     {
         var message = new ResultMessage
         {
@@ -32,15 +33,39 @@ internal sealed partial class ResultPublisher(
             Results = JsonSerializer.SerializeToElement(results, PropellerJson.Context.String),
             Error = error,
         };
+        return PublishWithRetriesAsync(
+            topics.PropletResults, message, PropellerJson.Context.ResultMessage, taskId, error is null, cancellationToken);
+    }
 
+    /// <summary>
+    /// Publishes the answer to one invocation of a latent task on <c>control/proplet/invoke_results</c>
+    /// (proplet-reference §1.3.7), with the same retries as a task result.
+    /// </summary>
+    public Task<bool> PublishInvokeResultAsync(
+        string taskId, string invocationId, string results, string? error, CancellationToken cancellationToken)
+    {
+        var message = new InvokeResultMessage
+        {
+            TaskId = taskId,
+            InvocationId = invocationId,
+            PropletId = options.PropletId,
+            Results = results,
+            Error = error,
+        };
+        return PublishWithRetriesAsync(
+            topics.PropletInvokeResults, message, PropellerJson.Context.InvokeResultMessage, taskId, error is null, cancellationToken);
+    }
+
+    private async Task<bool> PublishWithRetriesAsync<T>(
+        string topic, T message, JsonTypeInfo<T> typeInfo, string taskId, bool success, CancellationToken cancellationToken)
+    {
         var delay = FirstRetryDelay;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await client.PublishAsync(topics.PropletResults, message, PropellerJson.Context.ResultMessage, cancellationToken)
-                    .ConfigureAwait(false);
-                Log.Published(logger, taskId, error is null);
+                await client.PublishAsync(topic, message, typeInfo, cancellationToken).ConfigureAwait(false);
+                Log.Published(logger, taskId, success);
                 return true;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

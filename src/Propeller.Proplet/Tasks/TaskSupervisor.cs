@@ -16,7 +16,6 @@ internal sealed partial class TaskSupervisor : IDisposable
 {
     public const string TeeUnavailableError = "TEE runtime not available";
     public const string CancelledError = "Task was cancelled or panicked";
-    public const string LatentUnsupportedError = "latent tasks are not supported by this runtime";
 
     private readonly PropletOptions _options;
     private readonly IWasmRuntime _runtime;
@@ -25,6 +24,7 @@ internal sealed partial class TaskSupervisor : IDisposable
     private readonly ResultPublisher _results;
     private readonly PropletMetrics _metrics;
     private readonly TaskMonitor _monitor;
+    private readonly LatentTaskInvoker _latent;
     private readonly ILogger _logger;
 
     // Cancelled only when shutdown runs out of time, so pending results get every chance to go out.
@@ -38,6 +38,7 @@ internal sealed partial class TaskSupervisor : IDisposable
         ResultPublisher results,
         PropletMetrics metrics,
         TaskMonitor monitor,
+        LatentTaskInvoker latent,
         ILogger<TaskSupervisor> logger)
     {
         _options = options;
@@ -47,6 +48,7 @@ internal sealed partial class TaskSupervisor : IDisposable
         _results = results;
         _metrics = metrics;
         _monitor = monitor;
+        _latent = latent;
         _logger = logger;
     }
 
@@ -106,6 +108,8 @@ internal sealed partial class TaskSupervisor : IDisposable
             return;
         }
 
+        // The deployment goes first, so an invoke right after the stop already finds nothing.
+        _latent.Remove(stop.Id);
         if (_table.Stop(stop.Id))
         {
             Log.TaskStopped(_logger, stop.Id);
@@ -122,7 +126,7 @@ internal sealed partial class TaskSupervisor : IDisposable
     }
 
     /// <summary>
-    /// Refuses new starts, stops every task and waits until their results are out or
+    /// Refuses new starts, stops every task and latent invocation and waits until their results are out or
     /// <paramref name="cancellationToken"/> fires, which abandons results still being retried.
     /// </summary>
     public async Task StopAllAsync(CancellationToken cancellationToken)
@@ -137,6 +141,8 @@ internal sealed partial class TaskSupervisor : IDisposable
             Log.TasksStillRunningAtShutdown(_logger, _table.InFlightCount);
             await _publishing.CancelAsync().ConfigureAwait(false);
         }
+
+        await _latent.StopAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public void Dispose() => _publishing.Dispose();
@@ -161,9 +167,8 @@ internal sealed partial class TaskSupervisor : IDisposable
                 var wasm = await _binaries.AcquireAsync(start, stopToken).ConfigureAwait(false);
                 if (start.Latent)
                 {
-                    throw new TaskFailedException(WasmBinary.IsComponent(wasm.Span)
-                        ? LatentUnsupportedError
-                        : $"latent tasks require a WASM component; task {taskId} is not a component");
+                    await HoldLatentAsync(execution, start, wasm).ConfigureAwait(false);
+                    return;
                 }
 
                 // Sampling spans the whole run: for a daemon, until it stops, not just until its immediate result.
@@ -212,6 +217,32 @@ internal sealed partial class TaskSupervisor : IDisposable
         finally
         {
             _table.Finish(execution);
+        }
+    }
+
+    // A deployed latent task stays in the running table, publishing nothing, until a stop (or shutdown) removes it.
+    private async Task HoldLatentAsync(TaskExecution execution, StartMessage start, ReadOnlyMemory<byte> wasm)
+    {
+        var task = new LatentTask(
+            start.Id,
+            start.Name,
+            wasm,
+            TaskEnvironment.Build(start.Env, _options.PropletId),
+            start.Inputs ?? [],
+            start.TimeoutMs is > 0 ? TimeSpan.FromMilliseconds(start.TimeoutMs.Value) : null);
+        _latent.Deploy(task);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, execution.StopToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The stop this task waits for.
+        }
+        finally
+        {
+            // Usually done by the stop already; shutdown ends here.
+            _latent.Remove(task);
         }
     }
 

@@ -11,6 +11,16 @@ internal static class TaskTargeting
     public static bool IsFor(StartMessage start, string propletId)
     {
         ArgumentNullException.ThrowIfNull(start);
-        return start.Broadcast || string.IsNullOrEmpty(start.PropletId) || string.Equals(start.PropletId, propletId, StringComparison.Ordinal);
+        return IsFor(start.Broadcast, start.PropletId, propletId);
     }
+
+    /// <summary>The same rule for an invoke (proplet-reference §1.3.10).</summary>
+    public static bool IsFor(InvokeMessage invoke, string propletId)
+    {
+        ArgumentNullException.ThrowIfNull(invoke);
+        return IsFor(invoke.Broadcast, invoke.PropletId, propletId);
+    }
+
+    private static bool IsFor(bool broadcast, string? target, string propletId) =>
+        broadcast || string.IsNullOrEmpty(target) || string.Equals(target, propletId, StringComparison.Ordinal);
 }

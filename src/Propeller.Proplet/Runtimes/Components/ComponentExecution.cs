@@ -50,7 +50,7 @@ internal sealed class ComponentExecution
     {
         using var deadline = new TaskDeadline(_limits.Timeout, _wasmtime.Interrupt);
         // Shared with other runs through the cache: not disposed here.
-        var component = Compile();
+        var component = Compile(_wasmtime, _cache, _request.TaskId, _request.Wasm);
         _cancellationToken.ThrowIfCancellationRequested();
         if (deadline.Expired)
         {
@@ -94,14 +94,19 @@ internal sealed class ComponentExecution
         }
     }
 
-    private Component Compile()
+    /// <summary>
+    /// The compiled component for <paramref name="wasm"/>, from <paramref name="cache"/> or compiled into it; a
+    /// component that does not compile throws <see cref="WasmExecutionException"/> with the text published for it.
+    /// </summary>
+    public static Component Compile(WasmtimeEngine wasmtime, CompiledModuleCache cache, string taskId, ReadOnlyMemory<byte> wasm)
     {
+        ArgumentNullException.ThrowIfNull(wasmtime);
+        ArgumentNullException.ThrowIfNull(cache);
         try
         {
             // In memory only: compiled components are not written to the cache directory.
-            var engine = _wasmtime.Engine;
-            return _cache.GetOrCompile(
-                CacheKind, _request.TaskId, _request.Wasm, bytes => Component.FromBytes(engine, bytes.Span));
+            var engine = wasmtime.Engine;
+            return cache.GetOrCompile(CacheKind, taskId, wasm, bytes => Component.FromBytes(engine, bytes.Span));
         }
         catch (WasmtimeException e)
         {

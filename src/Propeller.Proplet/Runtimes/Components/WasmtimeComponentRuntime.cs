@@ -39,6 +39,14 @@ internal sealed class WasmtimeComponentRuntime : IWasmRuntime
     /// <summary>Executions whose thread is still running a guest.</summary>
     public int ActiveExecutions => Volatile.Read(ref _activeExecutions);
 
+    /// <summary>
+    /// Compiles <paramref name="wasm"/> into the cache now, so a latent task that cannot run fails at deployment
+    /// rather than at its first invocation.
+    /// </summary>
+    /// <exception cref="WasmExecutionException">The component does not compile.</exception>
+    public void Precompile(string taskId, ReadOnlyMemory<byte> wasm) =>
+        ComponentExecution.Compile(_wasmtime, Cache, taskId, wasm);
+
     public Task<string> RunAsync(WasmRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
