@@ -19,6 +19,7 @@ public sealed class DemoTests
         Assert.Contains("add(10,20)", text, StringComparison.Ordinal);
         Assert.True(System.Text.RegularExpressions.Regex.IsMatch(text, @"Completed\W+30\W"), text);
         Assert.Contains("\"Hello, world!\"", text, StringComparison.Ordinal);
+        Assert.Contains("\"Hello, latent!\"", text, StringComparison.Ordinal);
         Assert.Contains("Hello from Propeller!", text, StringComparison.Ordinal);
         Assert.Contains("PROPLET_ID=", text, StringComparison.Ordinal);
         Assert.Contains("Task was cancelled or panicked", text, StringComparison.Ordinal);
@@ -36,7 +37,7 @@ public sealed class DemoTests
         Assert.Equal(0, exit);
         using var document = System.Text.Json.JsonDocument.Parse(output.ToString());
         var rows = document.RootElement.EnumerateArray().ToList();
-        Assert.Equal(4, rows.Count);
+        Assert.Equal(5, rows.Count);
         Assert.All(rows, r => Assert.True(r.GetProperty("ok").GetBoolean()));
         Assert.Equal("30", rows[0].GetProperty("result").GetString());
     }

@@ -29,6 +29,8 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
         var greet = await RunToEndAsync("greet", Example("greet", "greet.wat"), ["\"world\""], null, ct).ConfigureAwait(false);
         rows.Add(Row("greet(\"world\") · component", greet, NameOf, t => Views.ResultText(t.Results) == "\"Hello, world!\"" && t.State == TaskState.Completed, "expected \"Hello, world!\" (WAVE)"));
 
+        rows.Add(await DeployAndInvokeAsync(NameOf, ct).ConfigureAwait(false));
+
         var env = new Dictionary<string, string> { ["GREETING"] = "hello from propeller" };
         var hello = await RunToEndAsync("_start", Example("hello-env", "hello_env.wasm"), null, env, ct).ConfigureAwait(false);
         rows.Add(Row("env printer · hello_env.c", hello, NameOf,
@@ -85,6 +87,35 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
         var task = await CreateAsync(name, file, inputs, env, ct).ConfigureAwait(false);
         await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
         return await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A latent task: the start only deploys (precompiles) the component, then each invoke runs it once. The
+    /// first invoke may overtake the deployment, which the proplet answers with "has not been precompiled".
+    /// </summary>
+    private async Task<DemoRow> DeployAndInvokeAsync(Func<string?, string> nameOf, CancellationToken ct)
+    {
+        var wasm = await WasmFile.ReadAsync(new FileInfo(Example("greet", "greet.wat")), ct).ConfigureAwait(false);
+        var task = await client.CreateTaskAsync(new TaskDto { Name = "greet", File = Convert.ToBase64String(wasm), Latent = true }, ct).ConfigureAwait(false);
+        await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        string results;
+        while (true)
+        {
+            try
+            {
+                results = await client.InvokeTaskAsync(task.Id, new InvokeRequest { Inputs = ["\"latent\""] }, ct).ConfigureAwait(false);
+                break;
+            }
+            catch (ManagerApiException e) when (e.Message.Contains("has not been precompiled", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100, ct).ConfigureAwait(false);
+            }
+        }
+
+        var deployed = await client.GetTaskAsync(task.Id, ct).ConfigureAwait(false);
+        await client.StopTaskAsync(task.Id, ct).ConfigureAwait(false);
+        return new DemoRow("greet · latent, then invoke", deployed.Id, nameOf(deployed.PropletId), deployed.State, results, results == "\"Hello, latent!\"", "expected \"Hello, latent!\" from the invoke");
     }
 
     private async Task<TaskDto> RunAndStopAsync(string file, CancellationToken ct)
