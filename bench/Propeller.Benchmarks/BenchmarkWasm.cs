@@ -7,6 +7,9 @@ internal static class BenchmarkWasm
 {
     public static byte[] Add => WatCompiler.ToWasm(File.ReadAllText(Path.Combine(Examples, "add", "add.wat")));
 
+    /// <summary>The <c>greet</c> component (component text format).</summary>
+    public static byte[] Greet => WatCompiler.ToWasm(File.ReadAllText(Path.Combine(Examples, "greet", "greet.wat")));
+
     /// <summary>A real C program (wasi-libc), so compilation has something to chew on.</summary>
     public static byte[] HelloEnv => File.ReadAllBytes(Path.Combine(Examples, "hello-env", "hello_env.wasm"));
 
