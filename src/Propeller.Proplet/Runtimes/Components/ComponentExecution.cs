@@ -104,9 +104,15 @@ internal sealed class ComponentExecution
         ArgumentNullException.ThrowIfNull(cache);
         try
         {
-            // In memory only: compiled components are not written to the cache directory.
+            // Like core modules: memory first, then the cache directory, else compile (and persist).
             var engine = wasmtime.Engine;
-            return cache.GetOrCompile(CacheKind, taskId, wasm, bytes => Component.FromBytes(engine, bytes.Span));
+            return cache.GetOrCompile(
+                CacheKind,
+                taskId,
+                wasm,
+                bytes => Component.FromBytes(engine, bytes.Span),
+                component => component.Serialize(),
+                payload => Component.Deserialize(engine, payload));
         }
         catch (WasmtimeException e)
         {

@@ -151,7 +151,7 @@ public sealed class CompiledModuleCacheTests : IDisposable
     }
 
     [Fact]
-    public void GetOrCompile_ComponentStyleArtifactWithoutSerializer_StaysInMemoryOnly()
+    public void GetOrCompile_WithoutSerializer_StaysInMemoryOnly()
     {
         using var engine = NewEngine(Options);
         var cache = new CompiledModuleCache(engine, Options, _loggerFactory.CreateLogger<CompiledModuleCache>());
@@ -173,6 +173,31 @@ public sealed class CompiledModuleCacheTests : IDisposable
         Assert.Equal(1, compiles);
         Assert.Empty(Directory.GetFiles(_directory.FullName, "*", SearchOption.AllDirectories));
     }
+
+    [Fact]
+    public async Task RunAsync_ComponentOnNewEngineSameDirectory_DeserializesInsteadOfCompiling()
+    {
+        var greet = TestWasm.Example("greet/greet.wat");
+        using (var first = NewEngine(Options))
+        {
+            var runtime = NewComponentRuntime(first, Options);
+            Assert.Equal("\"Hello, a!\"", await RunGreet(runtime, greet, "\"a\""));
+            Assert.Equal(1, runtime.Cache.CompiledModules);
+        }
+
+        using var second = NewEngine(Options);
+        var restarted = NewComponentRuntime(second, Options);
+
+        Assert.Equal("\"Hello, b!\"", await RunGreet(restarted, greet, "\"b\""));
+        Assert.Equal(0, restarted.Cache.CompiledModules);
+        Assert.Equal(1, restarted.Cache.DiskLoads);
+    }
+
+    private static Task<string> RunGreet(Propeller.Proplet.Runtimes.Components.WasmtimeComponentRuntime runtime, byte[] component, string name) =>
+        runtime.RunAsync(new WasmRunRequest { TaskId = "greet", FunctionName = "greet", Wasm = component, Inputs = [name] }, CancellationToken.None);
+
+    private Propeller.Proplet.Runtimes.Components.WasmtimeComponentRuntime NewComponentRuntime(WasmtimeEngine engine, WasmRuntimeOptions options) =>
+        new(engine, options, new CompiledModuleCache(engine, options, _loggerFactory.CreateLogger<CompiledModuleCache>()));
 
     private static byte[] Flip(byte[] bytes, int index)
     {
