@@ -30,10 +30,6 @@ public sealed class MosquittoInteropTests(ITestOutputHelper output)
     [Fact]
     public async Task ManagerAndProplets_OnMosquittoWithAcl_RunATaskAndSeeTheLastWill()
     {
-        if (MosquittoProcess.Executable() is null)
-        {
-            return;
-        }
 
         var provisioned = Provisioner.Provision(CredentialStore.InMemory(), "acme", "fleet", propletCount: 2, proxy: false);
         var tenant = provisioned.Tenant.Id;

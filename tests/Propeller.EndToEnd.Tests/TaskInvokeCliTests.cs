@@ -24,10 +24,6 @@ public sealed class TaskInvokeCliTests(ITestOutputHelper output)
     [Fact]
     public async Task TasksInvoke_InputsAndEnv_PrintsThePropletResultsRawOrAsJson()
     {
-        if (MosquittoProcess.Executable() is null)
-        {
-            return;
-        }
 
         await using var mosquitto = await MosquittoProcess.StartAsync();
         var topics = new TopicBuilder("tenant", "channel-" + Guid.NewGuid().ToString("N"));

@@ -24,8 +24,8 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     public string Address => string.Create(CultureInfo.InvariantCulture, $"tcp://127.0.0.1:{Port}");
 
-    /// <summary>The path of the mosquitto binary; under CI=true a missing one fails, elsewhere null means skip.</summary>
-    public static string? Executable() => RequiredTool.Find("mosquitto") ?? RequiredTool.Find("/usr/sbin/mosquitto") ?? RequiredTool.Require("mosquitto");
+    /// <summary>The path of the mosquitto binary; a missing one fails the test.</summary>
+    public static string Executable() => RequiredTool.Find("/usr/sbin/mosquitto") ?? RequiredTool.Require("mosquitto");
 
     /// <param name="users">Username → password; when given, anonymous clients are refused.</param>
     /// <param name="acl">Lines of a mosquitto ACL file (e.g. <c>user x</c>, <c>topic readwrite m/t/c/c/#</c>).</param>
@@ -33,7 +33,7 @@ public sealed class MosquittoProcess : IAsyncDisposable
     public static async Task<MosquittoProcess> StartAsync(
         IReadOnlyDictionary<string, string>? users = null, IReadOnlyList<string>? acl = null, IReadOnlyList<string>? extraConfig = null)
     {
-        var executable = Executable() ?? throw new InvalidOperationException("mosquitto is not installed");
+        var executable = Executable();
         var directory = Directory.CreateTempSubdirectory("propeller-mosquitto-").FullName;
         // Started as root, mosquitto drops to its own user before it reads the password and ACL files.
         MakeReadable(directory, "755");

@@ -1,13 +1,10 @@
 namespace Propeller.Testing;
 
 /// <summary>
-/// External programs a test needs (mosquitto, clang, postgres...). When CI=true a missing one fails the test;
-/// elsewhere the test may skip.
+/// External programs a test needs (mosquitto, clang, node...). A missing one fails the test; there are no skips.
 /// </summary>
 public static class RequiredTool
 {
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The full path of <paramref name="name"/> on PATH (or an absolute path that exists), else null.</summary>
     public static string? Find(string name)
     {
@@ -29,17 +26,8 @@ public static class RequiredTool
     }
 
     /// <summary>
-    /// Returns the tool's path; when it is missing, throws under CI and otherwise returns null so the caller can
-    /// return early (xunit v2 has no dynamic skip).
+    /// The tool's path. A missing tool fails the test (never a skip): scripts/test.sh installs every tool the tests use.
     /// </summary>
-    public static string? Require(string name)
-    {
-        var path = Find(name);
-        if (path is null && IsCi)
-        {
-            throw new Xunit.Sdk.XunitException($"'{name}' is required when CI=true; run scripts/test.sh as root to install it");
-        }
-
-        return path;
-    }
+    public static string Require(string name) =>
+        Find(name) ?? throw new Xunit.Sdk.XunitException($"'{name}' is required by this test; run scripts/test.sh as root to install it");
 }

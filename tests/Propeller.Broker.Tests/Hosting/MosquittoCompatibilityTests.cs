@@ -12,7 +12,7 @@ public sealed class MosquittoCompatibilityTests
     private const string PayloadStart = "<<payload>>";
     private const string PayloadEnd = "<</payload>>";
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPub_WithWrongKey_IsRefused()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -25,7 +25,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Contains("bad user name or password", result.StandardError, StringComparison.OrdinalIgnoreCase);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPub_WithUnknownEntity_IsRefused()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -37,7 +37,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.NotEqual(0, result.ExitCode);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPubToMosquittoSub_InsideChannel_RoundTrips()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -48,7 +48,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Equal("{\"id\":\"t1\"}", received);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPubToMosquittoSub_700KbPayload_RoundTrips()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -63,7 +63,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Equal(payload, received);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPub_IntoAnotherTenantsChannel_IsNotDelivered()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -83,7 +83,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Equal(["sentinel"], sink.Messages.Select(m => m.Text));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoSub_Hash_IsDenied()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -95,7 +95,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Contains("denied", result.StandardError + result.StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoSub_OtherTenantsChannel_IsDenied()
     {
         await using var host = await BrokerTestHost.StartAsync();
@@ -107,7 +107,7 @@ public sealed class MosquittoCompatibilityTests
         Assert.Contains("denied", result.StandardError + result.StandardOutput, StringComparison.OrdinalIgnoreCase);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoSub_Killed_HasItsWillDelivered()
     {
         await using var host = await BrokerTestHost.StartAsync();

@@ -9,10 +9,6 @@ internal static class MosquittoClients
     public const string Pub = "mosquitto_pub";
     public const string Sub = "mosquitto_sub";
 
-    public static bool IsCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
-
-    public static bool AreInstalled => Find(Pub) is not null && Find(Sub) is not null;
-
     /// <summary>Runs a client to completion and returns its exit code and output.</summary>
     public static async Task<ProcessResult> RunAsync(string tool, params string[] arguments)
     {
@@ -34,10 +30,10 @@ internal static class MosquittoClients
     /// <summary>Starts a client and returns it running; read its output with <see cref="MosquittoProcess.CompleteAsync"/>.</summary>
     public static MosquittoProcess Start(string tool, params string[] arguments)
     {
-        var path = Find(tool) ?? throw new InvalidOperationException($"{tool} is not installed (apt-get install mosquitto-clients).");
+        var path = Propeller.Testing.RequiredTool.Require(tool);
 
         // Into a pipe the clients' stdout is block-buffered; coreutils' stdbuf (which execs the tool) makes it line-buffered.
-        var stdbuf = Find("stdbuf");
+        var stdbuf = Propeller.Testing.RequiredTool.Find("stdbuf");
         var info = new ProcessStartInfo(stdbuf ?? path)
         {
             RedirectStandardOutput = true,
@@ -62,11 +58,6 @@ internal static class MosquittoClients
     public static string[] Connection(int port, string entityId, string apiKey) =>
         ["-h", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-u", entityId, "-P", apiKey, "-i", entityId, "-V", "mqttv311"];
 
-    private static string? Find(string tool) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? string.Empty)
-            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
-            .Select(directory => Path.Combine(directory, tool))
-            .FirstOrDefault(File.Exists);
 }
 
 /// <summary>A running Mosquitto client whose output is collected line by line as it arrives.</summary>

@@ -101,7 +101,7 @@ public sealed class TlsTests : IDisposable
         Assert.Contains("no handshake within 1 s", logged.Message, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task MosquittoPub_WithCafile_OverTls_IsDelivered()
     {
         await using var host = await StartAsync();

@@ -6,7 +6,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class AuthenticationTests(ITestOutputHelper output)
 {
-    [MosquittoTheory]
+    [Theory]
     [InlineData(null)]
     [InlineData("wrong-key")]
     [InlineData("")]
@@ -21,7 +21,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         Assert.Equal("Bearer", response.Headers.WwwAuthenticate.Single().Scheme);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Request_WithTheWrongScheme_Returns401()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -31,7 +31,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         await (await client.GetAsync("proplets")).ReadErrorAsync(HttpStatusCode.Unauthorized);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Request_WithTheManagerApiKey_Succeeds()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -39,7 +39,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         await (await host.Http.GetAsync("tasks")).ReadJsonAsync();
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Request_SeparateHttpApiKey_ReplacesTheMqttKey()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { HttpApiKey = "rest-only" });
@@ -49,7 +49,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         await (await client.GetAsync("tasks")).ReadJsonAsync();
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Request_InsecureNoAuth_NeedsNoKey()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { InsecureNoAuth = true });
@@ -58,7 +58,7 @@ public sealed class AuthenticationTests(ITestOutputHelper output)
         await (await client.GetAsync("tasks")).ReadJsonAsync();
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("health")]
     [InlineData("metrics")]
     [InlineData("openapi/v1.json")]

@@ -11,7 +11,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class FaultTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task UnhandledException_Returns500JsonAndTheHostKeepsServing()
     {
         await using var host = await ManagerTestHost.StartAsync(
@@ -26,7 +26,7 @@ public sealed class FaultTests(ITestOutputHelper output)
         await (await host.Http.GetAsync("tasks")).ReadJsonAsync();
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_PublishFails_Returns500AndRollsBackTheStart()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { MqttTimeout = TimeSpan.FromSeconds(1) });

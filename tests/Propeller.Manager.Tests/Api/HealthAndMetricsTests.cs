@@ -6,7 +6,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class HealthAndMetricsTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Health_ReturnsPassWithTheEntityIdAsInstanceId()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -21,7 +21,7 @@ public sealed class HealthAndMetricsTests(ITestOutputHelper output)
         Assert.True(health.ContainsKey("build_time"));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Metrics_CountsAndTimesEachOperation()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

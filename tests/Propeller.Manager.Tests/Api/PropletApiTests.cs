@@ -7,7 +7,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class PropletApiTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task List_StatusFilter_SplitsActiveFromInactive()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -29,7 +29,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
             inactive["proplets"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()).Order(StringComparer.Ordinal));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_UnknownStatus_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -39,7 +39,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Contains("invalid proplet status", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_Pagination_ReportsTotalAndSlices()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -57,7 +57,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Equal(1000, large["limit"]!.GetValue<int>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_BadOffset_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -65,7 +65,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         await (await host.Http.GetAsync("proplets/?offset=abc")).ReadErrorAsync(HttpStatusCode.BadRequest);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Get_KnownProplet_ReturnsTheView()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -84,7 +84,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Equal("edge", view["metadata"]!["tags"]![0]!.GetValue<string>());
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("not-a-uuid", HttpStatusCode.BadRequest)]
     [InlineData("7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de", HttpStatusCode.NotFound)]
     public async Task Get_BadOrUnknownId_ReturnsError(string id, HttpStatusCode expected)
@@ -94,7 +94,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         await (await host.Http.GetAsync($"proplets/{id}")).ReadErrorAsync(expected);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Delete_IdleProplet_Returns204()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -106,7 +106,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Null(await host.GetPropletAsync(proplet.Id));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Delete_BusyProplet_Returns409()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -117,7 +117,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Equal($"conflict: proplet {proplet.Id} has 3 active tasks", error);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("not-a-uuid", HttpStatusCode.BadRequest)]
     [InlineData("7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de", HttpStatusCode.NotFound)]
     public async Task Delete_BadOrUnknownId_ReturnsError(string id, HttpStatusCode expected)
@@ -127,7 +127,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         await (await host.Http.DeleteAsync($"proplets/{id}")).ReadErrorAsync(expected);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task AliveHistory_ReturnsHeartbeatsOldestFirstPaged()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -148,7 +148,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Equal(2, page["history"]!.AsArray().Count);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task AliveHistory_UnknownProplet_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -156,7 +156,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         await (await host.Http.GetAsync($"proplets/{Guid.NewGuid()}/alive-history")).ReadErrorAsync(HttpStatusCode.NotFound);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Metrics_UnknownProplet_ReturnsEmptyPage()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -167,7 +167,7 @@ public sealed class PropletApiTests(ITestOutputHelper output)
         Assert.Empty(page["metrics"]!.AsArray());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Metrics_BadLimit_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

@@ -7,7 +7,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class RequestHandlingTests(ITestOutputHelper output)
 {
-    [MosquittoTheory]
+    [Theory]
     [InlineData(null)]
     [InlineData("text/plain")]
     [InlineData("application/x-www-form-urlencoded")]
@@ -25,7 +25,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.StartsWith("unsupported content type", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Post_ContentTypeContainingApplicationJson_IsAccepted()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -35,7 +35,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         await (await host.Http.PostAsync("tasks", content)).ReadJsonAsync(HttpStatusCode.Created);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("{\"name\":")]
     [InlineData("")]
     [InlineData("[1,2]")]
@@ -55,7 +55,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.StartsWith("invalid JSON body", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Post_BodyOverTheCap_Returns413Json()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { HttpMaxBodyBytes = 4096 });
@@ -66,7 +66,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.Contains("too large", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_OverTheCap_Returns413Json()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { HttpMaxBodyBytes = 4096 });
@@ -78,7 +78,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         await (await host.Http.PutAsync($"tasks/{created["id"]}/upload", form)).ReadErrorAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("proplets//sdf")]
     [InlineData("proplets//alive-history")]
     [InlineData("tasks//results")]
@@ -91,7 +91,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.Contains("missing", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Get_ListWithTrailingSlash_IsRouted()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -100,7 +100,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         await (await host.Http.GetAsync("tasks/")).ReadJsonAsync();
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Get_UnknownRoute_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -108,7 +108,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.NotFound, (await host.Http.GetAsync("nothing-here")).StatusCode);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task WrongMethod_Returns405()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -117,7 +117,7 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.MethodNotAllowed, (await host.Http.SendAsync(new HttpRequestMessage(HttpMethod.Head, "health"))).StatusCode);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task OpenApiDocument_DescribesTheRoutes()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

@@ -6,7 +6,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class TaskCreateTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Create_ValidTask_Returns201WithLocationAndDefaults()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -27,7 +27,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.NotEqual("0001-01-01T00:00:00Z", task["created_at"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_ClientSuppliedStateAndResults_AreStoredAsGiven()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -42,7 +42,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Equal(7, task["priority"]!.GetValue<int>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_InputsAsNumbersAndBooleans_AreKeptAsText()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -52,7 +52,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Equal(["10", "2.5", "x", "true"], task["inputs"]!.AsArray().Select(i => i!.GetValue<string>()));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_InputsWithAnObject_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -62,7 +62,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Contains("expected string or number", error, StringComparison.Ordinal);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("""{"name":""}""", "name is required")]
     [InlineData("""{"inputs":["1"]}""", "name is required")]
     [InlineData("""{"name":"t","run_if":"sometimes"}""", "run_if")]
@@ -83,7 +83,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_ChecksRunInTheOriginalOrder_NameFirst()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -93,7 +93,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Equal("name is required", error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_MetadataOverOneMebibyte_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -104,7 +104,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Contains("metadata", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_DependencyMissingFromWorkflow_Returns422()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -114,7 +114,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Contains("dependency task not found", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_DependencyInSameWorkflow_Returns201()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -125,7 +125,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Equal(parent["id"]!.GetValue<string>(), child["depends_on"]![0]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_DependencyInAnotherWorkflow_Returns422()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -136,7 +136,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         await response.ReadErrorAsync(HttpStatusCode.UnprocessableEntity);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_WithSchedule_ComputesNextRunInTheFuture()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -149,7 +149,7 @@ public sealed class TaskCreateTests(ITestOutputHelper output)
         Assert.Equal("Europe/Paris", task["timezone"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Create_FileIsRedactedInTheResponse()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

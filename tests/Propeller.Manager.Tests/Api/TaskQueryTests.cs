@@ -9,7 +9,7 @@ namespace Propeller.Manager.Tests.Api;
 
 public sealed class TaskQueryTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Get_ExistingTask_Returns200()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -20,7 +20,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal(created["id"]!.GetValue<string>(), task["id"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Get_NotAUuid_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -28,7 +28,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         await (await host.Http.GetAsync("tasks/not-a-uuid")).ReadErrorAsync(HttpStatusCode.BadRequest);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Get_UnknownTask_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -36,7 +36,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         await (await host.Http.GetAsync($"tasks/{Guid.NewGuid()}")).ReadErrorAsync(HttpStatusCode.NotFound);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_Default_ReturnsPageWithLimit100NewestFirst()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -52,7 +52,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal([second["id"]!.GetValue<string>(), first["id"]!.GetValue<string>()], page["tasks"]!.AsArray().Select(t => t!["id"]!.GetValue<string>()));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_OffsetAndLimit_PageThroughTasks()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -70,7 +70,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal(2, secondPage["tasks"]!.AsArray().Count);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("tasks?limit=0", "invalid limit size")]
     [InlineData("tasks?limit=101", "invalid limit size")]
     [InlineData("tasks?limit=abc", "limit")]
@@ -88,7 +88,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_MetadataFilter_MatchesAllKeys()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -104,7 +104,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal("edge", page["tasks"]![0]!["metadata"]!["team"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task List_TasksAreRedacted()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -115,7 +115,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal("AAAAAAAAAA<REDACTED>AAAAAAAA==", page["tasks"]![0]!["file"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Results_TaskWithResults_ReturnsResultsObject()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -127,7 +127,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal(42, body["results"]!["output"]!.GetValue<int>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Results_TaskWithoutResults_Returns200WithEmptyBody()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -139,7 +139,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Empty(await response.Content.ReadAsByteArrayAsync());
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("not-a-uuid", HttpStatusCode.BadRequest)]
     [InlineData("7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de", HttpStatusCode.NotFound)]
     public async Task Results_BadOrUnknownId_ReturnsError(string id, HttpStatusCode expected)
@@ -149,7 +149,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         await (await host.Http.GetAsync($"tasks/{id}/results")).ReadErrorAsync(expected);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Metrics_UnknownTask_ReturnsEmptyPage()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -161,7 +161,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Empty(page["metrics"]!.AsArray());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Delete_ExistingTask_Returns204ThenGetIs404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -174,7 +174,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         await (await host.Http.GetAsync($"tasks/{created["id"]}")).ReadErrorAsync(HttpStatusCode.NotFound);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Delete_RunningTask_SendsNoStopAndReleasesTheSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -192,7 +192,7 @@ public sealed class TaskQueryTests(ITestOutputHelper output)
         Assert.Equal(0UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("not-a-uuid", HttpStatusCode.BadRequest)]
     [InlineData("7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de", HttpStatusCode.NotFound)]
     public async Task Delete_BadOrUnknownId_ReturnsError(string id, HttpStatusCode expected)

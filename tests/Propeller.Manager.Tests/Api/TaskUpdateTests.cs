@@ -9,7 +9,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
 {
     private static readonly byte[] Wasm = [0, 0x61, 0x73, 0x6d, 1, 0, 0, 0];
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_ChangesOnlyTheUpdatableFields()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -29,7 +29,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.NotEqual(created["updated_at"]!.GetValue<string>(), updated["updated_at"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_EmptyNameAndZeroPriority_KeepStoredValues()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -41,7 +41,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Equal(10, updated["priority"]!.GetValue<int>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_WithoutSchedule_KeepsTheSchedule()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -54,7 +54,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Equal(created["next_run"]!.GetValue<string>(), updated["next_run"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_EmptySchedule_ClearsTheSchedule()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -67,7 +67,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Equal("0001-01-01T00:00:00Z", updated["next_run"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_NewSchedule_ReplacesScheduleAndDefaultsTimezone()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -80,7 +80,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.NotEqual("0001-01-01T00:00:00Z", updated["next_run"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_SameScheduleWithoutIsRecurring_KeepsTheScheduleFields()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -94,7 +94,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Equal(created["next_run"]!.GetValue<string>(), updated["next_run"]!.GetValue<string>());
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("""{"schedule":"every day"}""", "invalid cron expression")]
     [InlineData("""{"priority":101}""", "priority")]
     [InlineData("""{"name":5}""", "invalid JSON body")]
@@ -109,7 +109,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Contains(expected, error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Update_UnknownTask_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -117,7 +117,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         await (await host.Http.PutJsonAsync($"tasks/{Guid.NewGuid()}", """{"name":"x"}""")).ReadErrorAsync(HttpStatusCode.NotFound);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_WasmFile_ReplacesTheBinary()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -129,7 +129,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Equal(Wasm, (await host.GetTaskAsync(created["id"]!.GetValue<string>()))!.File);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("add.wat", true, "extension")]
     [InlineData("add.wasm", false, "not a WebAssembly binary")]
     public async Task Upload_BadFile_Returns400(string fileName, bool validContent, string expected)
@@ -142,7 +142,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Contains(expected, await response.ReadErrorAsync(HttpStatusCode.BadRequest), StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_MissingFileField_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -154,7 +154,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         Assert.Contains("'file'", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_NotMultipart_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -165,7 +165,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         await (await host.Http.PutAsync($"tasks/{created["id"]}/upload", body)).ReadErrorAsync(HttpStatusCode.BadRequest);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_MalformedMultipart_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -176,7 +176,7 @@ public sealed class TaskUpdateTests(ITestOutputHelper output)
         await (await host.Http.PutAsync($"tasks/{created["id"]}/upload", body)).ReadErrorAsync(HttpStatusCode.BadRequest);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Upload_UnknownTask_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

@@ -10,7 +10,7 @@ namespace Propeller.Manager.Tests.Hosting;
 
 public sealed class ManagerAppTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Build_PortZero_ListensOnAFreeLoopbackPort()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -20,7 +20,7 @@ public sealed class ManagerAppTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.OK, (await host.Http.GetAsync("health")).StatusCode);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Build_LocalhostPortZero_BindsLoopback()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { HttpHost = "localhost" });
@@ -48,7 +48,7 @@ public sealed class ManagerAppTests(ITestOutputHelper output)
         Assert.Throws<ConfigurationException>(() => ManagerApp.Build(options));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Stop_ThenDispose_ReleasesThePort()
     {
         var host = await ManagerTestHost.StartAsync(output);

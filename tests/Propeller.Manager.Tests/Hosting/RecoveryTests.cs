@@ -9,7 +9,7 @@ namespace Propeller.Manager.Tests.Hosting;
 
 public sealed class RecoveryTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Start_InterruptedTasks_BecomeFailed_OthersUnchanged()
     {
         var interrupted = new PropellerTask { Id = Guid.NewGuid().ToString(), Name = "i", State = TaskState.Interrupted, Error = "something else" };
@@ -28,7 +28,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Pending, (await host.GetTaskAsync(pending.Id))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_InterruptedTaskWithMapping_StopsItFirstAndReleasesTheSlot()
     {
         var options = await ManagerTestHost.NewOptionsAsync();
@@ -51,7 +51,7 @@ public sealed class RecoveryTests(ITestOutputHelper output)
         Assert.Equal(0UL, (await host.GetPropletAsync(propletId))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Restart_OnTheSameSqliteFile_TurnsTheInterruptedRunIntoFailed()
     {
         var directory = Directory.CreateTempSubdirectory("propeller-manager-restart-").FullName;

@@ -13,7 +13,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     private static PropellerTask Task(TaskState state, string? propletId = null) =>
         new() { Id = Guid.NewGuid().ToString(), Name = state.ToString(), State = state, PropletId = propletId };
 
-    [MosquittoFact]
+    [Fact]
     public async Task Shutdown_RunningAndScheduled_BecomeInterrupted_OthersUnchanged()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -37,7 +37,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Pending, (await host.GetTaskAsync(pending.Id))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Shutdown_RunningTaskWithoutMapping_SendsOneStopWhileStillRunning()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -53,7 +53,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Interrupted, stored.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Shutdown_ResultArrivingInTime_KeepsTheTaskCompleted()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -68,7 +68,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => (await host.GetTaskAsync(task.Id))!.State == TaskState.Completed, "the result to win");
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Shutdown_NewStarts_Return503()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -81,7 +81,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.Contains("shutting down", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task HostStop_InterruptsRunningTasks()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

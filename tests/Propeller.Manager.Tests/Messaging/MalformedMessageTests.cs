@@ -50,7 +50,7 @@ public sealed class MalformedMessageTests(ITestOutputHelper output)
         return data;
     }
 
-    [MosquittoTheory]
+    [Theory]
     [MemberData(nameof(BadPayloads))]
     public async Task BadPayload_IsAWarningAndTheNextMessageStillWorks(string topic, string payload)
     {
@@ -66,7 +66,7 @@ public sealed class MalformedMessageTests(ITestOutputHelper output)
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task ManagerOwnCommands_AreNotHandledAsInput()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

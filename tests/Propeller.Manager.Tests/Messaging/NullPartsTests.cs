@@ -12,7 +12,7 @@ namespace Propeller.Manager.Tests.Messaging;
 /// </summary>
 public sealed class NullPartsTests(ITestOutputHelper output)
 {
-    [MosquittoTheory]
+    [Theory]
     [InlineData(StorageOptions.MemoryType)]
     [InlineData(StorageOptions.SqliteType)]
     public async Task TaskMetrics_NullPropletIdAndMetrics_AreStoredAsEmpty(string storage)
@@ -34,7 +34,7 @@ public sealed class NullPartsTests(ITestOutputHelper output)
         });
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData(StorageOptions.MemoryType)]
     [InlineData(StorageOptions.SqliteType)]
     public async Task PropletMetrics_NullCpuAndMemory_AreStoredAsEmpty(string storage)

@@ -10,7 +10,7 @@ namespace Propeller.Manager.Tests.Messaging;
 
 public sealed class PropletMessageTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Discovery_RustPayload_RegistersTheProplet()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -27,7 +27,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Empty(proplet.AliveHistory);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Discovery_Repeated_KeepsNameAndHistoryAndRefreshesMetadata()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -45,7 +45,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Single(second.AliveHistory);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Heartbeat_UnknownProplet_CreatesItAndRecordsTheHeartbeat()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -60,7 +60,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.True(view["alive"]!.GetValue<bool>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Heartbeat_KnownProplet_AppendsToTheHistory()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -73,7 +73,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.True((await host.GetPropletAsync(proplet.Id))!.IsAlive(DateTimeOffset.UtcNow));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task LastWill_OfflineStatus_MarksThePropletDeadAtOnce()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -90,7 +90,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => (await host.GetPropletAsync(proplet.Id))!.IsAlive(DateTimeOffset.UtcNow), "the proplet to be alive again");
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task LastWill_PublishedByTheBrokerWhenAProletDrops_MarksItDead()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -105,7 +105,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => !(await host.GetPropletAsync(id))!.IsAlive(DateTimeOffset.UtcNow), "the Last Will to mark it dead");
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task LastWill_UnknownProplet_CreatesNothing()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -119,7 +119,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Null(await host.GetPropletAsync(id));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task OwnEntityId_HeartbeatsDiscoveryAndWill_AreIgnored()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -136,7 +136,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Null(await host.GetPropletAsync(own));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task ManagerLastWill_IsTheGoManagersPayloadOnTheAliveTopic()
     {
         var options = await ManagerTestHost.NewOptionsAsync();
@@ -151,7 +151,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Equal(options.Credentials.ApiKey, connection.Password);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task ManagerLastWill_WhenTheManagerDrops_IsPublishedAndIgnoredByAnotherManager()
     {
         var options = await ManagerTestHost.NewOptionsAsync();
@@ -169,7 +169,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Null(await observer.GetPropletAsync(options.Credentials.EntityId));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task PropletMetrics_RustPayload_IsStoredWithItsTimestamp()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -187,7 +187,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Equal(10485760, api["metrics"]![0]!["memory_metrics"]!["rss_bytes"]!.GetValue<long>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task PropletMetrics_EmbeddedNumericTimestamp_IsStoredAtReceiveTime()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -202,7 +202,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Equal(2048UL, page.Items[0].MemoryMetrics.HeapAllocBytes);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task PropletMetrics_UnknownProplet_RegistersItAndKeepsTheSample()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

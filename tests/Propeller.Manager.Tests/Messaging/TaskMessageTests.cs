@@ -13,7 +13,7 @@ namespace Propeller.Manager.Tests.Messaging;
 
 public sealed class TaskMessageTests(ITestOutputHelper output)
 {
-    [MosquittoFact]
+    [Fact]
     public async Task Result_RustSuccess_CompletesTheTaskAndReleasesTheSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -36,7 +36,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal("""{"results":"30"}""", results.ToJsonString());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Result_Repeated_ReleasesTheSlotOnlyOnce()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -55,7 +55,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal(1UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Result_RustFailure_FailsTheTaskWithTheError()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -68,7 +68,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal("Timeout waiting for binary chunks", (await host.GetTaskAsync(task.Id))!.Error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Result_FederatedLearningShape_StoresTheObjectVerbatim()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -83,7 +83,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal("f32-delta", results["results"]!["format"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Result_BroadcastTask_LastWriterWins()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -97,7 +97,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => (await host.GetTaskAsync(task.Id))!.Results?.GetString() == "two", "the second result");
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Result_UnknownTask_IsAWarningWithThePayload()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -113,7 +113,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Contains("lost", warning.Message, StringComparison.Ordinal);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData(true)]
     [InlineData(false)]
     public async Task TaskMetrics_RustPayload_IsStoredWithItsTimestamp(bool aggregated)
@@ -134,7 +134,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal("p1", api["metrics"]![0]!["proplet_id"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task TaskMetrics_Rfc3339Timestamp_IsAccepted()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -150,7 +150,7 @@ public sealed class TaskMessageTests(ITestOutputHelper output)
         Assert.Equal(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero).AddTicks(1234567), page.Items[0].Timestamp);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task TaskMetrics_UnknownTask_IsAWarning()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

@@ -71,7 +71,7 @@ public sealed class PropletSdfTests(ITestOutputHelper output)
         Assert.Contains("m/t1/c/c1/control/proplet/results", thing["sdfEvent"]!["task_result"]!["description"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task GetSdf_KnownProplet_Returns200WithTheTitle()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -82,7 +82,7 @@ public sealed class PropletSdfTests(ITestOutputHelper output)
         Assert.Contains(proplet.Id, document["info"]!["title"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("proplets/not-a-valid-uuid/sdf", HttpStatusCode.BadRequest)]
     [InlineData("proplets//sdf", HttpStatusCode.BadRequest)]
     [InlineData("proplets/7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de/sdf", HttpStatusCode.NotFound)]

@@ -10,8 +10,6 @@ internal static class MosquittoBroker
 {
     private static readonly Lazy<Task<MosquittoProcess>> Shared = new(StartAsync);
 
-    public static string? FindExecutable() => RequiredTool.Find("mosquitto") ?? RequiredTool.Find("/usr/sbin/mosquitto");
-
     public static Task<MosquittoProcess> GetAsync() => Shared.Value;
 
     private static async Task<MosquittoProcess> StartAsync()

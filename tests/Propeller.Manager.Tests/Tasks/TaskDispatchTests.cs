@@ -14,7 +14,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
     private const string Start = TopicSuffixes.ManagerStart;
     private const string Stop = TopicSuffixes.ManagerStop;
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_AutoPlaced_PublishesTheStartPayloadTheGoManagerSends()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -34,7 +34,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         AssertSameJson(golden, start);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_OptionalFields_AreSentWhenSet()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -61,7 +61,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.False(start.ContainsKey("inputs"));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_AutoPlaced_MarksRunningMapsTheTaskAndCountsIt()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -79,7 +79,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(1UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_TwoAliveProplets_FirstPickIsTheSecondInOrder()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -95,7 +95,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal("00000000-0000-4000-8000-000000000001", (await host.GetTaskAsync(second["id"]!.GetValue<string>()))!.PropletId);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_NoActiveProplet_Returns409AndLeavesTheTaskAlone()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -108,7 +108,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Pending, (await host.GetTaskAsync(created["id"]!.GetValue<string>()))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_PinnedToUnknownProplet_Returns404()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -117,7 +117,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         await (await host.Http.PostAsync($"tasks/{created["id"]}/start", null)).ReadErrorAsync(HttpStatusCode.NotFound);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_PinnedToDeadProplet_Returns409NotAlive()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -129,7 +129,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal($"specified proplet {dead.Id} is not alive", error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_PinnedToAliveProplet_SkipsTheScheduler()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -143,7 +143,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal("00000000-0000-4000-8000-000000000001", (await probe.WaitForAsync(Start))["proplet_id"]!.GetValue<string>());
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_Broadcast_PublishesWithoutPropletIdAndTouchesNoProplet()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -162,7 +162,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Running, (await host.GetTaskAsync(id))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_Broadcast_WorksWithoutAnyProplet()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -171,7 +171,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         await (await host.Http.PostAsync($"tasks/{created["id"]}/start", null)).ReadJsonAsync();
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_AgainAfterCompletion_ReRunsAndKeepsOneSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -192,7 +192,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(1UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_WhileRunningOnALiveProplet_Returns409AndKeepsOneSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -206,7 +206,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(1UL, (await host.GetPropletAsync(proplet.Id))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_WhileRunningOnADeadProplet_MovesTheTaskAndItsSlot()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -226,7 +226,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(1UL, (await host.GetPropletAsync(healthy.Id))!.TaskCount);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_ParentNotFinished_Returns422()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -240,7 +240,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Pending, (await host.GetTaskAsync(child["id"]!.GetValue<string>()))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Start_FinishedParents_SendsTheResultsOfCompletedOnes()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -258,7 +258,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal("42", parentResults[completed.Id]!.GetValue<string>());
     }
 
-    [MosquittoTheory]
+    [Theory]
     [InlineData("not-a-uuid", HttpStatusCode.BadRequest)]
     [InlineData("7e9a7a36-1f49-4b9e-9a5a-7fd0d0a1c0de", HttpStatusCode.NotFound)]
     public async Task StartAndStop_BadOrUnknownId_ReturnError(string id, HttpStatusCode expected)
@@ -269,7 +269,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         await (await host.Http.PostAsync($"tasks/{id}/stop", null)).ReadErrorAsync(expected);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Stop_RunningTask_SendsStopReleasesTheProletAndKeepsTheState()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -288,7 +288,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Equal(TaskState.Running, (await host.GetTaskAsync(id))!.State);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Stop_BroadcastTask_SendsABroadcastStop()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -302,7 +302,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         AssertSameJson(JsonNode.Parse($$"""{"id":"{{id}}","broadcast":true}""")!.AsObject(), await probe.WaitForAsync(Stop));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Stop_TaskNeverStarted_Returns409NotRunning()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -313,7 +313,7 @@ public sealed class TaskDispatchTests(ITestOutputHelper output)
         Assert.Contains("is not running", error, StringComparison.Ordinal);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Stop_AfterTheResult_DoesNotReleaseTheSlotTwice()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

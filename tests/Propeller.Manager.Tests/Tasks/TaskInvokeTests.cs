@@ -21,7 +21,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
     private const string Start = TopicSuffixes.ManagerStart;
     private const string NotPrecompiled = "task x has not been precompiled; start it with latent=true first";
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_DeployedLatentTask_SendsTheGoPayloadAndReturnsTheResults()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -44,7 +44,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Equal(0, host.Service<PendingInvocations>().Count);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_WithoutBody_SendsNullInputsAndNoEnvKey()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -62,7 +62,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Null(invoke["inputs"]);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_NumbersAndEmptyEnv_SendsNumbersAsTextAndNoEnvKey()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -78,7 +78,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.False(invoke.ContainsKey("env"));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_TaskNotLatent_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -89,7 +89,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Equal($"task {created["id"]} is not latent", error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_UnknownTask_Returns404AndABadId400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -98,7 +98,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         await (await host.Http.PostAsync("tasks/not-a-uuid/invoke", null)).ReadErrorAsync(HttpStatusCode.BadRequest);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_LatentTaskNeverStarted_Returns409()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -109,7 +109,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Equal($"task {created["id"]} has not been deployed; start it first", error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_BroadcastWithoutActiveProplets_Returns409()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -121,7 +121,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Equal("no proplet was provided", error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_BodyWithoutJsonContentType_Returns400()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -135,7 +135,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Empty(proplet.Invokes);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_WhileShuttingDown_Returns503()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -149,7 +149,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Empty(proplet.Invokes);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_NobodyAnswers_Returns504AfterTheConfiguredTimeoutAndDropsALateAnswer()
     {
         await using var host = await ManagerTestHost.StartAsync(output, o => o with { InvokeTimeout = TimeSpan.FromMilliseconds(300) });
@@ -165,7 +165,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_PropletReportsAnError_Returns502WithItsMessage()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -179,7 +179,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Contains(host.Logs.Entries, e => e.EventId.Id == EventIds.InvokeFailed && e.Level == LogLevel.Warning);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_Broadcast_SkipsAStalePropletAndReturnsTheHealthyOnesResults()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -202,7 +202,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Empty(observer.Messages(Start));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_BroadcastNobodyHasItPrecompiled_RedeploysToEveryPropletAndReturnsTheError()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -235,7 +235,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Single(second.Invokes);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_BroadcastOtherError_ReturnsItWithoutTryingTheNextProplet()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -252,7 +252,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Empty(observer.Messages(Start));
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_EightInParallelAnsweredOutOfOrder_EachGetsItsOwnAnswer()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -277,7 +277,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.Equal(0, host.Service<PendingInvocations>().Count);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task InvokeResult_MalformedOrWithoutInvocationId_IsDroppedAndTheNextInvokeWorks()
     {
         await using var host = await ManagerTestHost.StartAsync(output);
@@ -296,7 +296,7 @@ public sealed class TaskInvokeTests(ITestOutputHelper output)
         Assert.DoesNotContain(host.Logs.Entries, e => e.Level >= LogLevel.Error);
     }
 
-    [MosquittoFact]
+    [Fact]
     public async Task Invoke_IsCountedUnderInvokeTask()
     {
         await using var host = await ManagerTestHost.StartAsync(output);

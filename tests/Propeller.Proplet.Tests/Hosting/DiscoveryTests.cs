@@ -11,10 +11,6 @@ public sealed class DiscoveryTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_Announces_OnceWithHostMetadata()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string>
         {
@@ -42,10 +38,6 @@ public sealed class DiscoveryTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_SystemInfoOff_LeavesHostDetailsOut()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string>
         {

@@ -11,10 +11,6 @@ public sealed class HeartbeatTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Heartbeat_IntervalOneSecond_RepeatsWithTheOriginalShape()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, EverySecond);
 
@@ -39,10 +35,6 @@ public sealed class HeartbeatTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Heartbeat_IntervalZero_SendsNone()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string>
         {
@@ -57,10 +49,6 @@ public sealed class HeartbeatTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Will_ConnectionAborted_BrokerPublishesOffline()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -74,10 +62,6 @@ public sealed class HeartbeatTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Shutdown_Clean_PublishesOfflineNotice()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 

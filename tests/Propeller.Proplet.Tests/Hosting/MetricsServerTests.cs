@@ -19,10 +19,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Health_IdleThenWhileALoopRuns_CountsRunningTasks()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -51,10 +47,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Metrics_AfterATask_ExportsEveryNameAndCountsTheStart()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -86,10 +78,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Metrics_DaemonFailsAfterItsResult_CountsAFailure()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var crash = WatCompiler.ToWasm("""(module (func (export "crash") unreachable))""");
@@ -108,10 +96,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Metrics_DaemonStoppedOnRequest_CountsACompletionNotAFailure()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(Payloads.Start("service", "loop", ExampleWasm.Loop, propletId: proplet.PropletId, daemon: true));
@@ -132,10 +116,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [InlineData("/healthz")]
     public async Task Get_OtherPath_Returns404NotFound(string path)
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -148,10 +128,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Start_MetricsDisabled_ListensNowhere()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string> { ["PROPLET_METRICS_ENABLED"] = "false" });
 
@@ -162,10 +138,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Start_InvalidPortVariable_WarnsWithTheValue()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(
             broker, output, new Dictionary<string, string> { ["PROPLET_METRICS_PORT"] = "0", ["PROPLET_METRICS_ENABLED"] = "false" });
@@ -178,10 +150,6 @@ public sealed class MetricsServerTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Start_PortTaken_WarnsAndThePropletStillRunsTasks()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         using var squatter = new TcpListener(IPAddress.Any, 0);
         squatter.Start();

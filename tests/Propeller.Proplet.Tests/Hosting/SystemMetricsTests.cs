@@ -10,10 +10,6 @@ public sealed class SystemMetricsTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Metrics_IntervalOneSecond_CarryCpuAndMemory()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string> { ["PROPLET_METRICS_INTERVAL"] = "1" });
 
@@ -38,10 +34,6 @@ public sealed class SystemMetricsTests(MosquittoBroker broker, ITestOutputHelper
     [Fact]
     public async Task Metrics_MonitoringDisabled_SendsNone()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output, new Dictionary<string, string>
         {

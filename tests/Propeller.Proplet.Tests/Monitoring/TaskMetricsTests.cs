@@ -17,10 +17,6 @@ public sealed class TaskMetricsTests(MosquittoBroker broker, ITestOutputHelper o
     [Fact]
     public async Task Start_LoopRunningOverOneSecond_PublishesTaskMetricsWithHistory()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(Payloads.Start("looping", "loop", ExampleWasm.Loop, propletId: proplet.PropletId));
@@ -68,10 +64,6 @@ public sealed class TaskMetricsTests(MosquittoBroker broker, ITestOutputHelper o
     [Fact]
     public async Task Start_Daemon_KeepsSamplingAfterItsResultUntilStopped()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(WithProfile(
@@ -94,10 +86,6 @@ public sealed class TaskMetricsTests(MosquittoBroker broker, ITestOutputHelper o
     [Fact]
     public async Task Start_RetentionAndCollectorsOff_SendsNullAggregateAndZeros()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(WithProfile(
@@ -121,10 +109,6 @@ public sealed class TaskMetricsTests(MosquittoBroker broker, ITestOutputHelper o
     [InlineData("""{"export_to_mqtt":false}""")]
     public async Task Start_ProfileNotExported_MonitorsNothing(string profile)
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(WithProfile(Payloads.Start("quiet", "loop", ExampleWasm.Loop, propletId: proplet.PropletId), profile));

@@ -16,7 +16,7 @@ public sealed class BuildExamplesScriptTests : IDisposable
         _output.Delete(recursive: true);
     }
 
-    [RequiresClangFact]
+    [Fact]
     public async Task BuildExamples_IntoOutputDir_RebuildsHelloEnvThatRunsIdentically()
     {
         var (exitCode, log) = await RunScriptAsync(_output.FullName);

@@ -6,8 +6,8 @@ using Propeller.Testing;
 namespace Propeller.Proplet.Tests.Support;
 
 /// <summary>
-/// A real Mosquitto on 127.0.0.1 with anonymous access, in a temporary directory. <see cref="Address"/> is null
-/// when mosquitto is not installed outside CI, so tests can return early; under CI that is a failure.
+/// A real Mosquitto on 127.0.0.1 with anonymous access, in a temporary directory; a missing mosquitto fails the
+/// test. It can be stopped and restarted on the same port, for reconnect tests.
 /// </summary>
 public sealed class MosquittoBroker : IAsyncLifetime
 {
@@ -16,17 +16,13 @@ public sealed class MosquittoBroker : IAsyncLifetime
     private string? _directory;
     private Process? _process;
 
-    public string? Address => Port is { } port ? $"tcp://127.0.0.1:{port}" : null;
+    public string Address => $"tcp://127.0.0.1:{Port ?? throw new InvalidOperationException("The broker has not started.")}";
 
     public int? Port { get; private set; }
 
     public async Task InitializeAsync()
     {
-        _path = RequiredTool.Find("mosquitto") ?? RequiredTool.Require("/usr/sbin/mosquitto");
-        if (_path is null)
-        {
-            return;
-        }
+        _path = MosquittoProcess.Executable();
 
         _directory = Directory.CreateTempSubdirectory("propeller-mosquitto-").FullName;
         for (var attempt = 1; ; attempt++)

@@ -56,7 +56,7 @@ internal sealed class PropletHarness : IAsyncDisposable
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var environment = new Dictionary<string, string>
         {
-            [PropletVariables.MqttAddress] = broker.Address ?? throw new InvalidOperationException("No broker"),
+            [PropletVariables.MqttAddress] = broker.Address,
             ["PROPLET_TENANT_ID"] = "T" + suffix,
             ["PROPLET_CHANNEL_ID"] = "C",
             ["PROPLET_ENTITY_ID"] = "P" + suffix,

@@ -22,10 +22,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_DeployedGreet_AnswersOnInvokeResultsAndStartPublishesNothing()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "g");
@@ -51,10 +47,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_EightInParallel_EachGetsItsOwnAnswer()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "par");
@@ -74,10 +66,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_WithoutInputs_UsesTheDeployedInputs()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "stored", inputs: ["\"\\\"stored\\\"\""]);
@@ -90,10 +78,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_UnknownTask_AnswersNotPrecompiled()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -108,10 +92,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_ForAnotherProplet_IsIgnored()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "mine");
@@ -127,10 +107,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Stop_LatentTask_LaterInvokeIsNotPrecompiledAndHealthCountsDown()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "gone");
@@ -150,10 +126,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Stop_LatentTask_CancelsItsInvocationsInFlight()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var runtime = proplet.Service<WasmtimeComponentRuntime>();
@@ -179,10 +151,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Start_LatentBrokenComponent_PublishesTheCompileError()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         byte[] broken = [0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0xff, 0xff, 0xff];
@@ -199,10 +167,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Start_LatentOnHostRuntime_PublishesNotSupported()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         // Any executable found on PATH selects the host runtime; latent deployment is refused before it runs.
         await using var proplet = await PropletHarness.StartAsync(
@@ -217,10 +181,6 @@ public sealed class LatentTaskTests(MosquittoBroker broker, ITestOutputHelper ou
     [Fact]
     public async Task Invoke_Malformed_WarnsAndAValidInvokeStillWorks()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await DeployGreetAsync(proplet, "m");

@@ -12,10 +12,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_GoManagerPayload_PublishesTheSum()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var file = Convert.ToBase64String(ExampleWasm.Add);
@@ -39,10 +35,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_GoManagerPayloadWithEnvAndMonitoringProfile_Runs()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var file = Convert.ToBase64String(ExampleWasm.Add);
@@ -56,10 +48,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_InputsAsJsonNumbers_AreAccepted()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -71,10 +59,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_GuestFails_PublishesTheRuntimeError()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -89,10 +73,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_Invalid_PublishesNothingAndWarns()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -115,10 +95,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_ForAnotherProplet_IsIgnoredUnlessBroadcast()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -133,10 +109,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_SameIdWhileRunning_RunsOnce()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var start = Payloads.Start("dup", "loop", ExampleWasm.Loop);
@@ -157,10 +129,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_FileNotBase64_PublishesDecodeError()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -175,10 +143,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_ImageUrl_PublishesUnsupportedSource()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -192,10 +156,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_Encrypted_PublishesTeeUnavailable()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -207,10 +167,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_LatentCoreModule_PublishesNotAComponent()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -224,10 +180,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_Guest_SeesPropletIdAndRequestEnvironment()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -244,10 +196,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_PropletDirs_ArePreopenedForTheGuest()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         var dir = Directory.CreateTempSubdirectory("propeller-dirs-").FullName;
         try
@@ -268,10 +216,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     [Fact]
     public async Task Start_Daemon_ReportsAtOnceAndAcceptsTheSameIdAgain()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var start = Payloads.Start("daemon", "loop", ExampleWasm.Loop, daemon: true);

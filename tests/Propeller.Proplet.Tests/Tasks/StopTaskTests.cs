@@ -12,10 +12,6 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
     [Fact]
     public async Task Stop_InfiniteLoop_GuestStopsAndCancellationIsReported()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var runtime = proplet.Service<WasmtimeCoreRuntime>();
@@ -38,10 +34,6 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
     [Fact]
     public async Task Stop_UnknownTask_PublishesNothingAndWarns()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -57,10 +49,6 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
     [Fact]
     public async Task Shutdown_WithRunningTask_ReportsItCancelledBeforeGoingOffline()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var runtime = proplet.Service<WasmtimeCoreRuntime>();
@@ -79,10 +67,6 @@ public sealed class StopTaskTests(MosquittoBroker broker, ITestOutputHelper outp
     [Fact]
     public async Task Start_AfterShutdownStoppedTheTasks_IsRejectedAndNeverRuns()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.Service<TaskSupervisor>().StopAllAsync(CancellationToken.None);

@@ -14,10 +14,6 @@ public sealed class ComponentPipelineTests(MosquittoBroker broker, ITestOutputHe
     [Fact]
     public async Task Start_GreetComponentWithWaveInput_PublishesQuotedGreeting()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -33,10 +29,6 @@ public sealed class ComponentPipelineTests(MosquittoBroker broker, ITestOutputHe
     [Fact]
     public async Task Start_GreetComponentWithUnquotedInput_PublishesParseError()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -50,10 +42,6 @@ public sealed class ComponentPipelineTests(MosquittoBroker broker, ITestOutputHe
     [Fact]
     public async Task Start_CommandComponent_PublishesStdoutAndStderr()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
 
@@ -67,10 +55,6 @@ public sealed class ComponentPipelineTests(MosquittoBroker broker, ITestOutputHe
     [Fact]
     public async Task Stop_SpinningComponent_IsCancelledAndThreadEnds()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var runtime = proplet.Service<WasmtimeComponentRuntime>();

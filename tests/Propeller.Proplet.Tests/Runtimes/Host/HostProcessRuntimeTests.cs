@@ -27,10 +27,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_AddExport_ReturnsRawStdout()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         var output = await Runtime(node).RunAsync(Request(ExampleWasm.Add, "add", "10", "20"), CancellationToken.None);
 
@@ -41,10 +37,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_HelloEnv_GuestAndChildSeePropletIdButNoProcessSecrets()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         var previous = Environment.GetEnvironmentVariable("PROPLET_API_KEY");
         Environment.SetEnvironmentVariable("PROPLET_API_KEY", "proplet-secret");
@@ -79,10 +71,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_NonZeroExit_ErrorHasStatusAndStderr()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         var error = await Assert.ThrowsAsync<WasmExecutionException>(
             () => Runtime(node).RunAsync(Request(FailWithStderr, "_start"), CancellationToken.None));
@@ -94,10 +82,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_OutputBeyondTheLimit_IsCutAndTheChildNeverBlocks()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         // 2 MiB is far more than a pipe buffer: a child whose output was not drained would block forever.
         var output = await Runtime(node).RunAsync(Request(TestWasm.Flood(32), "flood"), CancellationToken.None);
@@ -110,10 +94,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_Stopped_KillsTheWholeProcessTreeAndReportsTheStop()
     {
         using var node = NodeWasiRuntime.Create(exec: false);
-        if (node is null)
-        {
-            return;
-        }
 
         var runtime = Runtime(node);
         var request = Request(ExampleWasm.Loop, "loop");
@@ -141,10 +121,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_TimeLimitPassed_KillsTheChildAndReportsTheLimit()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         var request = Request(ExampleWasm.Loop, "loop") with { Timeout = TimeSpan.FromSeconds(1) };
 
@@ -160,10 +136,6 @@ public sealed class HostProcessRuntimeTests
     public async Task RunAsync_Finished_PassedAPrivateTemporaryFileAndDeletedIt()
     {
         using var node = NodeWasiRuntime.Create();
-        if (node is null)
-        {
-            return;
-        }
 
         var request = Request(ExampleWasm.Add, "add", "1", "2") with { Env = new Dictionary<string, string> { ["X"] = "1" } };
 

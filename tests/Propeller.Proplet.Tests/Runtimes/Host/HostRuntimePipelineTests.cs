@@ -86,10 +86,6 @@ public sealed class HostRuntimePipelineTests(MosquittoBroker broker, ITestOutput
     [Fact]
     public async Task Start_ExternalRuntimeMissing_WarnsAndRunsEmbedded()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         var missing = Path.Combine(Path.GetTempPath(), $"propeller-no-runtime-{Guid.NewGuid():N}", "wasmtime");
         await using var proplet = await PropletHarness.StartAsync(broker, output, External(missing));

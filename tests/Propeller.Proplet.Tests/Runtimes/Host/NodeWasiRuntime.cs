@@ -47,16 +47,11 @@ internal sealed class NodeWasiRuntime : IDisposable
     public string ArgumentsDumpPath { get; }
 
     /// <summary>
-    /// The runtime, or null when node is not installed outside CI (under CI that fails the test).
-    /// <paramref name="exec"/> false keeps the shell between the proplet and node.
+    /// The runtime; a missing node fails the test. <paramref name="exec"/> false keeps the shell between the
+    /// proplet and node.
     /// </summary>
-    public static NodeWasiRuntime? Create(bool exec = true)
-    {
-        var node = RequiredTool.Require("node");
-        return node is null
-            ? null
-            : new NodeWasiRuntime(System.IO.Directory.CreateTempSubdirectory("propeller-host-runtime-").FullName, node, exec);
-    }
+    public static NodeWasiRuntime Create(bool exec = true) =>
+        new(System.IO.Directory.CreateTempSubdirectory("propeller-host-runtime-").FullName, RequiredTool.Require("node"), exec);
 
     /// <summary>The variables the wrapper saw, as written by <c>env</c>.</summary>
     public IReadOnlyDictionary<string, string> ChildEnvironment() =>

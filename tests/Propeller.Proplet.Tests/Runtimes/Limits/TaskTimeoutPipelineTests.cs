@@ -11,10 +11,6 @@ public sealed class TaskTimeoutPipelineTests(MosquittoBroker broker, ITestOutput
     [Fact]
     public async Task Start_WithTimeoutMs_PublishesTimeLimitErrorAndKeepsServing()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         var file = Convert.ToBase64String(LimitWasm.Spin);
@@ -30,10 +26,6 @@ public sealed class TaskTimeoutPipelineTests(MosquittoBroker broker, ITestOutput
     [Fact]
     public async Task Start_GuestOverMemoryLimit_PublishesMemoryErrorAndKeepsServing()
     {
-        if (broker.Address is null)
-        {
-            return;
-        }
 
         await using var proplet = await PropletHarness.StartAsync(
             broker, output, new Dictionary<string, string> { [PropletVariables.MaxMemoryBytes] = "1048576" });
