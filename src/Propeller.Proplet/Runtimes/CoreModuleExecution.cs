@@ -58,22 +58,8 @@ internal sealed class CoreModuleExecution
 
         using var linker = new Linker(_wasmtime.Engine);
         linker.DefineWasi();
-        using var store = new Store(_wasmtime.Engine);
-        store.SetLimits(memorySize: _limits.MaxMemoryBytes);
-        if (_limits.Fuel > 0)
-        {
-            store.Fuel = _limits.Fuel;
-        }
-
-        // A stop or the deadline advances the engine epoch; this store then reaches its deadline and the callback
-        // decides: trap for this task, or one more epoch for a task that is fine.
         var cancellationToken = _cancellationToken;
-        store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(_ =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return deadline.Expired ? throw new TimeoutException(_limits.TimeExceeded) : 1UL;
-        });
+        using var store = GuestStore.Create(_wasmtime, _limits, deadline, cancellationToken);
         using var stop = cancellationToken.Register(_wasmtime.Interrupt);
 
         try

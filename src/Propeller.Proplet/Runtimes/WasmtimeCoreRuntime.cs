@@ -9,12 +9,9 @@ namespace Propeller.Proplet.Runtimes;
 /// </summary>
 internal sealed class WasmtimeCoreRuntime : IWasmRuntime
 {
-    // Wasmtime's guest stack limit is 512 KiB; the rest is for host frames (WASI calls, the .NET wrapper).
-    private const int ThreadStackBytes = 4 * 1024 * 1024;
-
     private readonly WasmtimeEngine _wasmtime;
     private readonly WasmRuntimeOptions _options;
-    private int _activeExecutions;
+    private readonly GuestThreads _threads = new();
 
     /// <summary>A runtime with an in-memory compiled-module cache of its own.</summary>
     public WasmtimeCoreRuntime(WasmtimeEngine wasmtime, WasmRuntimeOptions options)
@@ -43,74 +40,12 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
     public CompiledModuleCache Cache { get; }
 
     /// <summary>Executions whose thread is still running a guest.</summary>
-    public int ActiveExecutions => Volatile.Read(ref _activeExecutions);
+    public int ActiveExecutions => _threads.Active;
 
     public Task<string> RunAsync(WasmRunRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<string>(cancellationToken);
-        }
-
-        var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var execution = new CoreModuleExecution(_wasmtime, Cache, _options, request, cancellationToken);
-        var thread = new Thread(() => Execute(execution, request.OnGuestThreadStarted, completion, cancellationToken), ThreadStackBytes)
-        {
-            IsBackground = true,
-            Name = $"wasm {request.TaskId}",
-        };
-
-        Interlocked.Increment(ref _activeExecutions);
-        try
-        {
-            thread.Start();
-        }
-        catch
-        {
-            Interlocked.Decrement(ref _activeExecutions);
-            throw;
-        }
-
-        return completion.Task;
-    }
-
-    // Runs on the execution's own thread; nothing may escape it, or the process dies.
-    private void Execute(
-        CoreModuleExecution execution, Action? started, TaskCompletionSource<string> completion, CancellationToken cancellationToken)
-    {
-        string? output = null;
-        Exception? failure = null;
-        try
-        {
-            started?.Invoke();
-            output = execution.Run();
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-        catch (WasmExecutionException e)
-        {
-            failure = e;
-        }
-        catch (Exception e)
-        {
-            failure = new WasmExecutionException($"Wasm execution failed: {e.Message}", e);
-        }
-
-        // The thread is done with the guest before anyone awaiting the run sees its outcome.
-        Interlocked.Decrement(ref _activeExecutions);
-        if (output is not null)
-        {
-            completion.TrySetResult(output);
-        }
-        else if (failure is not null)
-        {
-            completion.TrySetException(failure);
-        }
-        else
-        {
-            completion.TrySetCanceled(cancellationToken);
-        }
+        return _threads.Start($"wasm {request.TaskId}", execution.Run, request.OnGuestThreadStarted, cancellationToken);
     }
 }

@@ -59,22 +59,8 @@ internal sealed class ComponentExecution
 
         using var linker = new ComponentLinker(_wasmtime.Engine);
         linker.AddWasiPreview2();
-        using var store = new Store(_wasmtime.Engine);
-        store.SetLimits(memorySize: _limits.MaxMemoryBytes);
-        if (_limits.Fuel > 0)
-        {
-            store.Fuel = _limits.Fuel;
-        }
-
-        // As for core modules: a stop or the deadline advances the engine epoch, and this callback traps only when
-        // this task is the one affected.
         var cancellationToken = _cancellationToken;
-        store.SetEpochDeadline(1);
-        store.SetEpochDeadlineCallback(_ =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return deadline.Expired ? throw new TimeoutException(_limits.TimeExceeded) : 1UL;
-        });
+        using var store = GuestStore.Create(_wasmtime, _limits, deadline, cancellationToken);
         using var stop = cancellationToken.Register(_wasmtime.Interrupt);
 
         try
