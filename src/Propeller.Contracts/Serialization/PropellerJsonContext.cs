@@ -25,6 +25,7 @@ namespace Propeller.Contracts.Serialization;
 [JsonSerializable(typeof(DiscoverRequestMessage))]
 [JsonSerializable(typeof(FetchRequestMessage))]
 [JsonSerializable(typeof(ChunkMessage))]
+[JsonSerializable(typeof(RegistryStatusMessage))]
 [JsonSerializable(typeof(RoundStartMessage))]
 [JsonSerializable(typeof(TaskDto))]
 [JsonSerializable(typeof(TaskPage))]

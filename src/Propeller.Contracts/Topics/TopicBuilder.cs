@@ -50,6 +50,8 @@ public sealed class TopicBuilder
 
     public string RegistryServer => For(TopicSuffixes.RegistryServer);
 
+    public string RegistryStatus => For(TopicSuffixes.RegistryStatus);
+
     public string FlRoundsStart => For(TopicSuffixes.FlRoundsStart);
 
     /// <summary>

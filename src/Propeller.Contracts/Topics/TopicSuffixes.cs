@@ -17,5 +17,8 @@ public static class TopicSuffixes
     public const string ManagerDiscover = "control/manager/discover";
     public const string RegistryProplet = "registry/proplet";
     public const string RegistryServer = "registry/server";
+
+    /// <summary>Ours, additive: the proxy's failure or "unchanged" answer to a fetch request (original proplets ignore it).</summary>
+    public const string RegistryStatus = "registry/status";
     public const string FlRoundsStart = "fl/rounds/start";
 }
