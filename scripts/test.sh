@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test. As root on Debian it first installs the real servers and toolchains the tests use
-# (mosquitto as a third-party MQTT peer, clang + wasi-libc to rebuild the C examples).
+# (mosquitto as a third-party MQTT peer, Docker's registry as a real OCI registry, clang + wasi-libc to rebuild
+# the C examples).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+packages=(mosquitto mosquitto-clients docker-registry clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
 # Node's built-in WASI is the second engine behind the host-runtime tests; any node on PATH will do.
 command -v node >/dev/null || packages+=(nodejs)
 
@@ -24,10 +25,12 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# A broker started by Debian's package would hold port 1883; tests use their own ports, but stop it anyway.
-if command -v systemctl >/dev/null && systemctl is-active --quiet mosquitto 2>/dev/null; then
-  systemctl stop mosquitto || true
-fi
+# Services started by Debian's packages would hold ports 1883 and 5000; tests use their own ports, but stop them.
+for service in mosquitto docker-registry; do
+  if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
+    systemctl stop "$service" || true
+  fi
+done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet test Propeller.slnx --blame-hang-timeout 5m "$@"

@@ -17,6 +17,7 @@ internal static class CliApp
         root.Add(TasksCommands.Build());
         root.Add(PropletsCommands.Build());
         root.Add(HealthCommand.Build());
+        root.Add(PushCommand.Build());
         foreach (var host in Hosts.HostCommands.Build())
         {
             root.Add(host);

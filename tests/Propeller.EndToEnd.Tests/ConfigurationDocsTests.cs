@@ -1,4 +1,5 @@
 using System.Reflection;
+using Propeller.Cli.Commands;
 using Propeller.Cli.Hosts;
 using Propeller.Manager.Hosting;
 using Propeller.Proplet.Configuration;
@@ -12,7 +13,7 @@ public sealed class ConfigurationDocsTests
     public static TheoryData<string> Variables()
     {
         var data = new TheoryData<string>();
-        foreach (var type in new[] { typeof(ManagerEnvironment), typeof(PropletVariables), typeof(BrokerCommand) })
+        foreach (var type in new[] { typeof(ManagerEnvironment), typeof(PropletVariables), typeof(BrokerCommand), typeof(Propeller.Proxy.Configuration.ProxyVariables), typeof(PushCommand) })
         {
             foreach (var field in type.GetFields(BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Static))
             {

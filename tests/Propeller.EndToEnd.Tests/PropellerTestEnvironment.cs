@@ -47,7 +47,12 @@ internal sealed class PropellerTestEnvironment : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<PropellerTestEnvironment> StartAsync(ITestOutputHelper output, int proplets = 2, string? dataDir = null)
+    public static async Task<PropellerTestEnvironment> StartAsync(
+        ITestOutputHelper output,
+        int proplets = 2,
+        string? dataDir = null,
+        IReadOnlyDictionary<string, string>? proxyEnvironment = null,
+        IReadOnlyDictionary<string, string>? propletEnvironment = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("propeller-e2e-").FullName;
@@ -62,7 +67,18 @@ internal sealed class PropellerTestEnvironment : IAsyncDisposable
         }
 
         var loggerFactory = Microsoft.Extensions.Logging.LoggerFactory.Create(Logging);
-        var options = new DevStackOptions { DataDir = dataDir, Proplets = proplets, MqttPort = 0, HttpPort = 0, LogLevel = LogLevel.Debug, LivelinessIntervalSeconds = 1 };
+        var options = new DevStackOptions
+        {
+            DataDir = dataDir,
+            Proplets = proplets,
+            MqttPort = 0,
+            HttpPort = 0,
+            ProxyHttpPort = 0,
+            LogLevel = LogLevel.Debug,
+            LivelinessIntervalSeconds = 1,
+            ProxyEnvironment = proxyEnvironment ?? new Dictionary<string, string>(),
+            PropletEnvironment = propletEnvironment ?? new Dictionary<string, string>(),
+        };
         var stack = await DevStack.StartAsync(options, loggerFactory, Logging, CancellationToken.None);
         var environment = new PropellerTestEnvironment(stack, logs, loggerFactory, dataDir, ownsDataDir);
         await environment.WaitForAlivePropletsAsync(proplets);

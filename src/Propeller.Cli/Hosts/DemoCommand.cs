@@ -28,7 +28,7 @@ internal static class DemoCommand
         {
             var examplesDir = ctx.Get(examples) ?? FindExamples();
             var dataDir = Directory.CreateTempSubdirectory("propeller-demo-").FullName;
-            var options = new DevStackOptions { DataDir = dataDir, Proplets = ctx.Get(proplets), MqttPort = 0, HttpPort = 0, LogLevel = ctx.Get(verbose) ? LogLevel.Information : LogLevel.Warning };
+            var options = new DevStackOptions { DataDir = dataDir, Proplets = ctx.Get(proplets), MqttPort = 0, HttpPort = 0, ProxyHttpPort = 0, LogLevel = ctx.Get(verbose) ? LogLevel.Information : LogLevel.Warning };
             var readable = HostLogging.Readable(options.LogLevel, toStandardError: true);
             void Logging(ILoggingBuilder builder)
             {

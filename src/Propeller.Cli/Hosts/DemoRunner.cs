@@ -8,7 +8,8 @@ using Propeller.Contracts.Messages;
 namespace Propeller.Cli.Hosts;
 
 /// <summary>
-/// The workloads <c>propeller demo</c> runs against a live stack: <c>add(10,20)</c> from WebAssembly text, a
+/// The workloads <c>propeller demo</c> runs against a live stack: <c>add(10,20)</c> from WebAssembly text, inline and
+/// downloaded over HTTP, a
 /// component export called with a WAVE argument, a C program compiled to wasm32-wasi that prints its environment,
 /// and an endless loop that is stopped through the API. Each row says where the task ran, its final state and its result, and whether that is what was expected.
 /// </summary>
@@ -25,6 +26,8 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
 
         var add = await RunToEndAsync("add", Example("add", "add.wat"), ["10", "20"], null, ct).ConfigureAwait(false);
         rows.Add(Row("add(10,20) · add.wat", add, NameOf, t => Views.ResultText(t.Results) == "30" && t.State == TaskState.Completed, "expected 30"));
+
+        rows.Add(await RunOverHttpAsync(NameOf, ct).ConfigureAwait(false));
 
         var greet = await RunToEndAsync("greet", Example("greet", "greet.wat"), ["\"world\""], null, ct).ConfigureAwait(false);
         rows.Add(Row("greet(\"world\") · component", greet, NameOf, t => Views.ResultText(t.Results) == "\"Hello, world!\"" && t.State == TaskState.Completed, "expected \"Hello, world!\" (WAVE)"));
@@ -87,6 +90,21 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
         var task = await CreateAsync(name, file, inputs, env, ct).ConfigureAwait(false);
         await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
         return await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The same <c>add</c> delivered by URL: the proplet downloads it from a loopback web server instead of receiving
+    /// the bytes inline in the start message.
+    /// </summary>
+    private async Task<DemoRow> RunOverHttpAsync(Func<string?, string> nameOf, CancellationToken ct)
+    {
+        var wasm = await WasmFile.ReadAsync(new FileInfo(Example("add", "add.wat")), ct).ConfigureAwait(false);
+        await using var server = await DemoFileServer.StartAsync(new Dictionary<string, byte[]> { ["add.wasm"] = wasm }, ct).ConfigureAwait(false);
+        var url = new Uri(server.BaseAddress, "add.wasm").ToString();
+        var task = await client.CreateTaskAsync(new TaskDto { Name = "add", ImageUrl = url, Inputs = ["10", "20"] }, ct).ConfigureAwait(false);
+        await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
+        var done = await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
+        return Row("add(10,20) · over HTTP", done, nameOf, t => Views.ResultText(t.Results) == "30" && t.State == TaskState.Completed, "expected 30 from " + url);
     }
 
     /// <summary>

@@ -10,11 +10,13 @@ using Propeller.Contracts.Configuration;
 using Propeller.Manager.Hosting;
 using Propeller.Proplet.Configuration;
 using Propeller.Proplet.Hosting;
+using Propeller.Proxy.Configuration;
+using Propeller.Proxy.Hosting;
 
 namespace Propeller.Cli.Hosts;
 
 /// <summary>
-/// Broker, manager and N proplets in this process, on loopback only, with credentials provisioned on first use
+/// Broker, manager, the OCI proxy and N proplets in this process, on loopback only, with credentials provisioned on first use
 /// and kept in the data directory (<c>credentials.json</c>, <c>config.toml</c>, <c>manager.db</c>). The REST API
 /// runs without authentication because nothing outside this machine can reach it.
 /// </summary>
@@ -23,6 +25,7 @@ internal sealed class DevStack : IAsyncDisposable
     private readonly List<IHost> _proplets = [];
     private EmbeddedBroker? _broker;
     private WebApplication? _manager;
+    private WebApplication? _proxy;
 
     private DevStack(DevStackOptions options, string configPath) => (Options, ConfigPath) = (options, configPath);
 
@@ -33,6 +36,12 @@ internal sealed class DevStack : IAsyncDisposable
     public Uri ManagerUrl { get; private set; } = null!;
 
     public int MqttPort { get; private set; }
+
+    /// <summary>The proxy's /health and /metrics address.</summary>
+    public Uri ProxyUrl { get; private set; } = null!;
+
+    /// <summary>The running proxy (tests read its counters).</summary>
+    public WebApplication ProxyHost => _proxy!;
 
     public IReadOnlyList<string> PropletIds { get; private set; } = [];
 
@@ -76,10 +85,27 @@ internal sealed class DevStack : IAsyncDisposable
             await stack._manager.StartAsync(ct).ConfigureAwait(false);
             stack.ManagerUrl = ManagerApp.BaseAddress(stack._manager);
 
+            var proxyEnv = new Dictionary<string, string>
+            {
+                ["PROXY_CONFIG_FILE"] = configPath,
+                ["PROXY_MQTT_ADDRESS"] = mqttAddress,
+                ["PROXY_HTTP_HOST"] = "127.0.0.1",
+                ["PROXY_HTTP_PORT"] = options.ProxyHttpPort.ToString(CultureInfo.InvariantCulture),
+                ["PROXY_LOG_LEVEL"] = LevelName(options.LogLevel),
+            };
+            foreach (var (key, value) in options.ProxyEnvironment)
+            {
+                proxyEnv[key] = value;
+            }
+
+            stack._proxy = ProxyApp.Build(ProxyOptions.FromEnvironment(proxyEnv), logging);
+            await stack._proxy.StartAsync(ct).ConfigureAwait(false);
+            stack.ProxyUrl = ProxyApp.BaseAddress(stack._proxy);
+
             var ids = new List<string>();
             foreach (var section in sections)
             {
-                var propletOptions = PropletOptions.FromEnvironment(new Dictionary<string, string>
+                var propletEnv = new Dictionary<string, string>
                 {
                     ["PROPLET_CONFIG_FILE"] = configPath,
                     ["PROPLET_CONFIG_SECTION"] = section,
@@ -92,7 +118,13 @@ internal sealed class DevStack : IAsyncDisposable
 
                     // Compiled modules stay with the stack's data, not in the machine's temp folder.
                     ["PROPLET_CACHE_DIR"] = Path.Combine(dataDir, "cache", section),
-                });
+                };
+                foreach (var (key, value) in options.PropletEnvironment)
+                {
+                    propletEnv[key] = value;
+                }
+
+                var propletOptions = PropletOptions.FromEnvironment(propletEnv);
                 var host = PropletApp.Build(propletOptions, logging);
                 await host.StartAsync(ct).ConfigureAwait(false);
                 stack._proplets.Add(host);
@@ -119,6 +151,13 @@ internal sealed class DevStack : IAsyncDisposable
         }
 
         _proplets.Clear();
+        if (_proxy is not null)
+        {
+            await StopQuietlyAsync(_proxy.StopAsync(timeout.Token)).ConfigureAwait(false);
+            await _proxy.DisposeAsync().ConfigureAwait(false);
+            _proxy = null;
+        }
+
         if (_manager is not null)
         {
             await StopQuietlyAsync(_manager.StopAsync(timeout.Token)).ConfigureAwait(false);

@@ -15,7 +15,16 @@ internal sealed record DevStackOptions
     /// <summary>0 picks a free port.</summary>
     public int HttpPort { get; init; } = 7070;
 
+    /// <summary>The proxy's /health and /metrics port; 0 picks a free port.</summary>
+    public int ProxyHttpPort { get; init; } = 9191;
+
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Extra <c>PROXY_*</c> settings (registry credentials, insecure registries); they win over the stack's own.</summary>
+    public IReadOnlyDictionary<string, string> ProxyEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>Extra <c>PROPLET_*</c> settings for every proplet; they win over the stack's own.</summary>
+    public IReadOnlyDictionary<string, string> PropletEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Heartbeat period of the proplets, in seconds.</summary>
     public int LivelinessIntervalSeconds { get; init; } = 10;
@@ -27,7 +36,7 @@ internal sealed record DevStackOptions
             throw new Commands.CliUsageException($"--proplets must be between 1 and 64, not {Proplets}");
         }
 
-        if (MqttPort is < 0 or > 65535 || HttpPort is < 0 or > 65535)
+        if (MqttPort is < 0 or > 65535 || HttpPort is < 0 or > 65535 || ProxyHttpPort is < 0 or > 65535)
         {
             throw new Commands.CliUsageException("ports must be between 0 and 65535");
         }

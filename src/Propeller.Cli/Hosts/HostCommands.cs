@@ -10,6 +10,7 @@ internal static class HostCommands
         BrokerCommand.Build(),
         ManagerCommand.Build(),
         PropletCommand.Build(),
+        ProxyCommand.Build(),
         DevCommand.Build(),
         DemoCommand.Build(),
         ProvisionCommand.Build(),

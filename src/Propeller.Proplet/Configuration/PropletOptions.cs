@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using MQTTnet.Protocol;
 using Propeller.Contracts.Configuration;
 using Propeller.Contracts.Mqtt;
+using Propeller.Proplet.Delivery;
 using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet.Configuration;
@@ -76,6 +77,9 @@ internal sealed record PropletOptions
 
     public WasmRuntimeOptions Runtime { get; init; } = new();
 
+    /// <summary>HTTP(S) downloads, proxy chunk assembly and the binary cache.</summary>
+    public DeliveryOptions Delivery { get; init; } = new();
+
     /// <summary>Serve <c>/metrics</c> and <c>/health</c> over HTTP.</summary>
     public bool MetricsEnabled { get; init; } = true;
 
@@ -113,6 +117,17 @@ internal sealed record PropletOptions
             CacheDirectory = EnvironmentValues.NonEmpty(environment(PropletVariables.CacheDir))
                 ?? Path.Combine(Path.GetTempPath(), "propeller-proplet-cache", SafeDirectoryName(defaults.PropletId)),
         };
+        var delivery = new DeliveryOptions
+        {
+            HttpTimeout = Seconds(PropletVariables.HttpTimeout, defaults.Delivery.HttpTimeout),
+            HttpTlsCaCert = EnvironmentValues.NonEmpty(environment(PropletVariables.HttpTlsCaCert)),
+            HttpTlsInsecureSkipVerify = EnvironmentValues.IsTruthy(environment(PropletVariables.HttpTlsInsecureSkipVerify)),
+            MaxBinaryBytes = EnvironmentValues.WholeNumber(environment(PropletVariables.HttpMaxBytes), DeliveryOptions.DefaultMaxBinaryBytes),
+            ChunkTimeout = Seconds(PropletVariables.ChunkTimeout, defaults.Delivery.ChunkTimeout),
+            BinaryCacheBytes = EnvironmentValues.WholeNumber(
+                environment(PropletVariables.BinaryCacheBytes), DeliveryOptions.DefaultBinaryCacheBytes),
+            BinaryCacheDirectory = Path.Combine(runtime.CacheDirectory, "binaries"),
+        };
         var metricsEnabled = environment(PropletVariables.MetricsEnabled);
         var metricsPort = EnvironmentValues.NonEmpty(environment(PropletVariables.MetricsPort));
         var parsedMetricsPort = EnvironmentValues.WholeNumber(metricsPort, -1);
@@ -139,6 +154,7 @@ internal sealed record PropletOptions
             Location = EnvironmentValues.NonEmpty(environment(PropletVariables.Location)),
             CollectSystemInfo = !EnvironmentValues.IsFalsy(environment(PropletVariables.CollectSystemInfo)),
             Runtime = runtime,
+            Delivery = delivery,
             ExternalWasmRuntime = EnvironmentValues.NonEmpty(environment(PropletVariables.ExternalWasmRuntime)),
             MetricsEnabled = metricsEnabled is null || EnvironmentValues.IsTruthy(metricsEnabled),
             MetricsPort = validMetricsPort ?? DefaultMetricsPort,
@@ -195,6 +211,27 @@ internal sealed record PropletOptions
         foreach (var dir in Dirs)
         {
             Require(Directory.Exists(dir), $"{PropletVariables.Dirs}: directory '{dir}' does not exist");
+        }
+
+        Require(Delivery.HttpTimeout > TimeSpan.Zero, $"{PropletVariables.HttpTimeout} must be positive, got {Delivery.HttpTimeout.TotalSeconds}");
+        Require(Delivery.MaxBinaryBytes > 0, $"{PropletVariables.HttpMaxBytes} must be positive, got {Delivery.MaxBinaryBytes}");
+        Require(Delivery.ChunkTimeout > TimeSpan.Zero, $"{PropletVariables.ChunkTimeout} must be positive, got {Delivery.ChunkTimeout.TotalSeconds}");
+        Require(Delivery.BinaryCacheBytes >= 0, $"{PropletVariables.BinaryCacheBytes} must not be negative, got {Delivery.BinaryCacheBytes}");
+        Require(
+            Delivery.AssemblyMaxAge > TimeSpan.Zero && Delivery.AssemblySweepInterval > TimeSpan.Zero,
+            $"{nameof(DeliveryOptions)}: the assembly age and sweep interval must be positive");
+        Require(Delivery.IndexEntries >= 0, $"{nameof(DeliveryOptions)}.{nameof(DeliveryOptions.IndexEntries)} must not be negative");
+        RequireFile(Delivery.HttpTlsCaCert, PropletVariables.HttpTlsCaCert);
+        if (Delivery.HttpTlsCaCert is { } httpCa)
+        {
+            try
+            {
+                DeliveryHttpHandler.LoadCertificates(httpCa);
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                throw new ConfigurationException($"{PropletVariables.HttpTlsCaCert}: file '{httpCa}' is not a PEM certificate: {e.Message}", e);
+            }
         }
 
         Require(Runtime.MaxMemoryBytes > 0, $"{PropletVariables.MaxMemoryBytes} must be positive, got {Runtime.MaxMemoryBytes}");

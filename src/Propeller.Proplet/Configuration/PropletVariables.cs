@@ -31,4 +31,10 @@ internal static class PropletVariables
     public const string ExternalWasmRuntime = "PROPLET_EXTERNAL_WASM_RUNTIME";
     public const string MetricsEnabled = "PROPLET_METRICS_ENABLED";
     public const string MetricsPort = "PROPLET_METRICS_PORT";
+    public const string HttpTimeout = "PROPLET_HTTP_TIMEOUT";
+    public const string HttpTlsCaCert = "PROPLET_HTTP_TLS_CA_CERT";
+    public const string HttpTlsInsecureSkipVerify = "PROPLET_HTTP_TLS_INSECURE_SKIP_VERIFY";
+    public const string HttpMaxBytes = "PROPLET_HTTP_MAX_BYTES";
+    public const string ChunkTimeout = "PROPLET_CHUNK_TIMEOUT";
+    public const string BinaryCacheBytes = "PROPLET_BINARY_CACHE_BYTES";
 }

@@ -54,6 +54,29 @@ internal static class EventIds
     public const int InvocationCancelled = 3227;
     public const int InvocationCrashed = 3228;
 
+    // Binary delivery: HTTP(S), the proxy's chunks, the binary cache 3300-3399
+    public const int HttpCertificateCheckDisabled = 3300;
+    public const int HttpBinaryDownloaded = 3301;
+    public const int HttpBinaryNotModified = 3302;
+    public const int BinaryRequested = 3303;
+    public const int BinaryRequestFailed = 3304;
+    public const int PinnedBinaryFromCache = 3305;
+    public const int ChunkRejected = 3306;
+    public const int DuplicateChunk = 3307;
+    public const int UnsolicitedChunk = 3308;
+    public const int BinaryAssembled = 3309;
+    public const int BinaryAssemblyFailed = 3310;
+    public const int ProxyReportedError = 3311;
+    public const int UnchangedFromCache = 3312;
+    public const int UnchangedNotCached = 3313;
+    public const int RegistryStatusIgnored = 3314;
+    public const int StaleAssemblyRemoved = 3315;
+    public const int MalformedRegistryMessage = 3316;
+    public const int OversizedRegistryMessage = 3317;
+    public const int BinaryCacheEntryUnusable = 3318;
+    public const int BinaryCacheWriteFailed = 3319;
+    public const int BinaryCacheEvicted = 3320;
+
     // Wasm engine, limits and compilation cache 3700-3799
     public const int WasmEngineCreated = 3700;
     public const int PoolingAllocatorUnavailable = 3701;

@@ -15,6 +15,9 @@ internal sealed class PropletMetrics
     private readonly Gauge _tasksRunning;
     private readonly Counter _mqttReconnects;
     private readonly Counter _wasmFetchBytes;
+    private readonly Counter _binaryCacheHits;
+    private readonly Counter _binaryCacheMisses;
+    private readonly Counter _binaryFetches;
     private readonly Gauge _cpuUsageRatio;
     private readonly Gauge _cpuUserSeconds;
     private readonly Gauge _cpuSystemSeconds;
@@ -32,6 +35,13 @@ internal sealed class PropletMetrics
         _tasksRunning = factory.CreateGauge("proplet_tasks_running", "Tasks in the running-task table.");
         _mqttReconnects = factory.CreateCounter("proplet_mqtt_reconnects_total", "MQTT connects, the first one included.");
         _wasmFetchBytes = factory.CreateCounter("proplet_wasm_fetch_bytes_total", "Wasm bytes obtained for tasks.");
+        _binaryCacheHits = factory.CreateCounter(
+            "proplet_binary_cache_hits_total", "HTTP and proxy binaries served from the local binary cache (304, unchanged, pinned digest).");
+        _binaryCacheMisses = factory.CreateCounter(
+            "proplet_binary_cache_misses_total", "HTTP and proxy binaries whose bytes had to be transferred.");
+        _binaryFetches = factory.CreateCounter(
+            "proplet_binary_fetches_total", "Binaries obtained for tasks, by delivery path (inline, http, proxy), cache hits included.",
+            new CounterConfiguration { LabelNames = ["source"] });
         _cpuUsageRatio = factory.CreateGauge("proplet_cpu_usage_ratio", "System-wide CPU use since the previous scrape, 0-1.");
         _cpuUserSeconds = factory.CreateGauge("proplet_cpu_user_seconds", "User CPU time of the proplet process.");
         _cpuSystemSeconds = factory.CreateGauge("proplet_cpu_system_seconds", "Kernel CPU time of the proplet process.");
@@ -59,6 +69,26 @@ internal sealed class PropletMetrics
 
     /// <summary>Wasm bytes obtained for tasks.</summary>
     public long WasmFetchBytes => (long)_wasmFetchBytes.Value;
+
+    /// <summary>HTTP and proxy binaries served from the binary cache.</summary>
+    public long BinaryCacheHits => (long)_binaryCacheHits.Value;
+
+    /// <summary>HTTP and proxy binaries that had to be transferred.</summary>
+    public long BinaryCacheMisses => (long)_binaryCacheMisses.Value;
+
+    /// <summary>Binaries obtained for tasks through <paramref name="source"/> (<c>inline</c>, <c>http</c>, <c>proxy</c>).</summary>
+    public long BinaryFetches(string source) => (long)_binaryFetches.WithLabels(source).Value;
+
+    public void BinaryCacheHit() => _binaryCacheHits.Inc();
+
+    public void BinaryCacheMiss() => _binaryCacheMisses.Inc();
+
+    /// <summary>A binary of <paramref name="bytes"/> obtained for a task through <paramref name="source"/>.</summary>
+    public void BinaryFetched(string source, int bytes)
+    {
+        _binaryFetches.WithLabels(source).Inc();
+        _wasmFetchBytes.Inc(bytes);
+    }
 
     public void TaskStarted()
     {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Propeller.Contracts.Mqtt;
 using Propeller.Contracts.Topics;
 using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Delivery;
 using Propeller.Proplet.Diagnostics;
 using Propeller.Proplet.Messaging;
 using Propeller.Proplet.Monitoring;
@@ -44,6 +45,12 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<IWasmRuntime>(provider =>
             HostRuntimeSelection.Select(provider, provider.GetRequiredService<WasmtimeRuntime>));
         services.AddSingleton<RunningTaskTable>();
+        services.AddSingleton(options.Delivery);
+        services.AddSingleton<BinaryCache>();
+        services.AddSingleton<BinarySourceIndex>();
+        services.AddSingleton<HttpBinarySource>();
+        services.AddSingleton<RegistryBinarySource>();
+        services.AddSingleton<RegistryListener>();
         services.AddSingleton<TaskBinarySource>();
         services.AddSingleton<ResultPublisher>();
         services.AddSingleton<LatentTaskTable>();

@@ -4,6 +4,7 @@ using Propeller.Contracts.Mqtt;
 using Propeller.Contracts.Serialization;
 using Propeller.Contracts.Topics;
 using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Delivery;
 using Propeller.Proplet.Tasks;
 
 namespace Propeller.Proplet.Messaging;
@@ -17,6 +18,7 @@ internal sealed partial class ManagerCommandListener(
     TopicBuilder topics,
     TaskSupervisor supervisor,
     LatentTaskInvoker invoker,
+    RegistryListener registry,
     PropletOptions options,
     ILogger<ManagerCommandListener> logger)
 {
@@ -26,6 +28,9 @@ internal sealed partial class ManagerCommandListener(
         await client.SubscribeAsync(topics.ManagerStart, OnStartAsync, cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(topics.ManagerStop, OnStopAsync, cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(topics.ManagerInvoke, OnInvokeAsync, cancellationToken).ConfigureAwait(false);
+
+        // The proxy's answers: registry/server chunks and registry/status.
+        await registry.SubscribeAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task OnStartAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>

@@ -1,7 +1,13 @@
 namespace Propeller.Proxy.Oci;
 
 /// <summary>
-/// Credentials bound to one registry host (<c>host[:port]</c>): basic (username + password, preferred when both are
-/// set) or a static bearer token. They are used for the token flow the registry's challenge asks for.
+/// Credentials bound to one registry (<c>host[:port]</c>; a URL or a Docker Hub alias is normalised): basic
+/// (username + password, preferred when both are set), used for Basic challenges and to ask a token service for
+/// Bearer tokens; or a static token, sent as <c>Authorization: Bearer &lt;token&gt;</c> without a token request.
 /// </summary>
-internal sealed record OciCredential(string Registry, string? Username, string? Password, string? Token);
+internal sealed record OciCredential(string Registry, string? Username, string? Password, string? Token)
+{
+    /// <summary>Never prints the password or token, so a logged credential leaks nothing.</summary>
+    public override string ToString() =>
+        $"OciCredential {{ Registry = {Registry}, Username = {Username}, Password = {(Password is null ? "null" : "***")}, Token = {(Token is null ? "null" : "***")} }}";
+}

@@ -141,19 +141,6 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     }
 
     [Fact]
-    public async Task Start_ImageUrl_PublishesUnsupportedSource()
-    {
-
-        await using var proplet = await PropletHarness.StartAsync(broker, output);
-
-        await proplet.StartTaskAsync(Payloads.Start("oci", "add", wasm: null, imageUrl: "reg.io/a/add:latest"));
-
-        Assert.Equal(
-            "unsupported image_url 'reg.io/a/add:latest': only inline file delivery is available",
-            (await proplet.ResultAsync("oci")).Text("error"));
-    }
-
-    [Fact]
     public async Task Start_Encrypted_PublishesTeeUnavailable()
     {
 
