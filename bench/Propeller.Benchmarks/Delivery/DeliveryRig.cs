@@ -61,6 +61,7 @@ internal sealed class DeliveryRig : IAsyncDisposable
         var wasm = PaddedWasm.Create(sizeMiB * 1024 * 1024);
         var registry = await RegistryProcess.StartAsync().ConfigureAwait(false);
         WasmFileServer? files = null;
+        DevStack? stack = null;
         var dataDir = Directory.CreateTempSubdirectory("propeller-bench-delivery-").FullName;
         var logging = HostLogging.Readable(LogLevel.Warning);
         var loggerFactory = HostLogging.Factory(logging);
@@ -84,20 +85,14 @@ internal sealed class DeliveryRig : IAsyncDisposable
                 ProxyEnvironment = proxyCache ? new Dictionary<string, string>() : new Dictionary<string, string> { ["PROXY_CACHE_BYTES"] = "0" },
                 PropletEnvironment = new Dictionary<string, string> { ["PROPLET_BINARY_CACHE_BYTES"] = "0" },
             };
-            var stack = await DevStack.StartAsync(options, loggerFactory, logging, CancellationToken.None).ConfigureAwait(false);
+            stack = await DevStack.StartAsync(options, loggerFactory, logging, CancellationToken.None).ConfigureAwait(false);
             var rig = new DeliveryRig(registry, files, stack, loggerFactory, dataDir, reference, wasm);
             await rig.WaitUntilDeliveringAsync().ConfigureAwait(false);
             return rig;
         }
         catch
         {
-            if (files is not null)
-            {
-                await files.DisposeAsync().ConfigureAwait(false);
-            }
-
-            await registry.DisposeAsync().ConfigureAwait(false);
-            loggerFactory.Dispose();
+            await StopAsync(stack, files, registry, loggerFactory, dataDir).ConfigureAwait(false);
             throw;
         }
     }
@@ -117,21 +112,7 @@ internal sealed class DeliveryRig : IAsyncDisposable
             : throw new InvalidOperationException($"{imageUrl} delivered {wasm.Length} bytes, expected {Wasm.Length}");
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stack.DisposeAsync().ConfigureAwait(false);
-        await _files.DisposeAsync().ConfigureAwait(false);
-        await _registry.DisposeAsync().ConfigureAwait(false);
-        _loggerFactory.Dispose();
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-            // SQLite may hold its file a moment longer; the system's temp cleaner takes it.
-        }
-    }
+    public ValueTask DisposeAsync() => new(StopAsync(_stack, _files, _registry, _loggerFactory, _dataDir));
 
     /// <summary>
     /// The proplet subscribes after its host has started; until then a request would go unanswered. One delivery
@@ -153,6 +134,30 @@ internal sealed class DeliveryRig : IAsyncDisposable
             {
                 await Task.Delay(200).ConfigureAwait(false);
             }
+        }
+    }
+
+    private static async Task StopAsync(DevStack? stack, WasmFileServer? files, RegistryProcess registry, ILoggerFactory loggerFactory, string dataDir)
+    {
+        if (stack is not null)
+        {
+            await stack.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (files is not null)
+        {
+            await files.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await registry.DisposeAsync().ConfigureAwait(false);
+        loggerFactory.Dispose();
+        try
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+        catch (IOException)
+        {
+            // SQLite may hold its file a moment longer; the system's temp cleaner takes it.
         }
     }
 }

@@ -46,7 +46,7 @@ internal static class DemoCommand
                 {
                     if (!ctx.Console.Json)
                     {
-                        ctx.Console.Line($"Started a broker, a manager at {stack.ManagerUrl} and {stack.PropletIds.Count} proplets in this process.");
+                        ctx.Console.Line($"Started a broker, a manager at {stack.ManagerUrl}, an OCI proxy and {stack.PropletIds.Count} proplets in this process.");
                     }
 
                     using var client = new ManagerClient(stack.ManagerUrl, apiKey: null);

@@ -252,6 +252,8 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         }
     }
 
+    private const int SocketBufferSize = 256 * 1024;
+
     private MqttClientOptions BuildClientOptions(MqttAddress address)
     {
         var builder = new MqttClientOptionsBuilder()
@@ -276,7 +278,15 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
             builder = builder.WithTlsOptions(BuildTls);
         }
 
-        return builder.Build();
+        var options = builder.Build();
+        if (options.ChannelOptions is MqttClientTcpOptions tcp)
+        {
+            // MQTTnet's default 8 KiB socket buffer stalls a large publish (a 512 KB proxy chunk, ~700 KB on the wire,
+            // took ~400 ms on loopback); 256 KiB sends it in about a millisecond (docs/performance.md, "Delivery").
+            tcp.BufferSize = SocketBufferSize;
+        }
+
+        return options;
     }
 
     private void BuildTls(MqttClientTlsOptionsBuilder tls)

@@ -27,7 +27,11 @@ internal sealed partial class ManagerMessageRouter(
 {
     private const int PreviewChars = 512;
 
-    public string TopicFilter => topics.AllTopics;
+    /// <summary>
+    /// Only what proplets report. The original subscribed to the whole channel (<c>P/#</c>) and so also received
+    /// every proxy chunk (hundreds of KB each) only to ignore it.
+    /// </summary>
+    public string TopicFilter => topics.For("control/proplet/+");
 
     public async Task HandleAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
