@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Runs every test. As root on Debian it first installs the real servers and toolchains the tests use
-# (mosquitto as a third-party MQTT peer, Docker's registry as a real OCI registry, clang + wasi-libc to rebuild
-# the C examples).
+# (mosquitto as a third-party MQTT peer, Docker's registry as a real OCI registry, PostgreSQL 15 for the postgres
+# storage backend, clang + wasi-libc to rebuild the C examples).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(mosquitto mosquitto-clients docker-registry clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+packages=(mosquitto mosquitto-clients docker-registry postgresql clang-14 lld-14 wasi-libc libclang-rt-14-dev-wasm32)
+# initdb refuses to run as root: as root the PostgreSQL fixture runs it through runuser (util-linux) as 'postgres'.
+if [[ $(id -u) -eq 0 ]] && ! command -v runuser >/dev/null; then packages+=(util-linux); fi
 # Node's built-in WASI is the second engine behind the host-runtime tests; any node on PATH will do.
 command -v node >/dev/null || packages+=(nodejs)
 
@@ -25,8 +27,8 @@ if ((${#missing[@]})); then
   fi
 fi
 
-# Services started by Debian's packages would hold ports 1883 and 5000; tests use their own ports, but stop them.
-for service in mosquitto docker-registry; do
+# Services started by Debian's packages would hold ports 1883, 5000 and 5432; tests use their own ports, but stop them.
+for service in mosquitto docker-registry postgresql; do
   if command -v systemctl >/dev/null && systemctl is-active --quiet "$service" 2>/dev/null; then
     systemctl stop "$service" || true
   fi

@@ -15,6 +15,8 @@ internal static class CliApp
             GlobalOptions.Json,
         };
         root.Add(TasksCommands.Build());
+        root.Add(WorkflowsCommands.Build());
+        root.Add(JobsCommands.Build());
         root.Add(PropletsCommands.Build());
         root.Add(HealthCommand.Build());
         root.Add(PushCommand.Build());

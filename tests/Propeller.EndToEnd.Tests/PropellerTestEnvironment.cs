@@ -52,7 +52,8 @@ internal sealed class PropellerTestEnvironment : IAsyncDisposable
         int proplets = 2,
         string? dataDir = null,
         IReadOnlyDictionary<string, string>? proxyEnvironment = null,
-        IReadOnlyDictionary<string, string>? propletEnvironment = null)
+        IReadOnlyDictionary<string, string>? propletEnvironment = null,
+        IReadOnlyDictionary<string, string>? managerEnvironment = null)
     {
         var ownsDataDir = dataDir is null;
         dataDir ??= Directory.CreateTempSubdirectory("propeller-e2e-").FullName;
@@ -78,6 +79,7 @@ internal sealed class PropellerTestEnvironment : IAsyncDisposable
             LivelinessIntervalSeconds = 1,
             ProxyEnvironment = proxyEnvironment ?? new Dictionary<string, string>(),
             PropletEnvironment = propletEnvironment ?? new Dictionary<string, string>(),
+            ManagerEnvironment = managerEnvironment ?? new Dictionary<string, string>(),
         };
         var stack = await DevStack.StartAsync(options, loggerFactory, Logging, CancellationToken.None);
         var environment = new PropellerTestEnvironment(stack, logs, loggerFactory, dataDir, ownsDataDir);

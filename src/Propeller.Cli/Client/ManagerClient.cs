@@ -125,6 +125,38 @@ internal sealed class ManagerClient : IDisposable
     public Task<HealthResponse> GetHealthAsync(CancellationToken ct) =>
         SendAsync(HttpMethod.Get, "health", null, HttpStatusCode.OK, Json.HealthResponse, ct);
 
+    public Task<WorkflowDto> CreateWorkflowAsync(WorkflowRequest workflow, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "workflows", JsonBody(workflow, Json.WorkflowRequest), HttpStatusCode.Created, Json.WorkflowDto, ct);
+
+    public Task<WorkflowDto> GetWorkflowAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"workflows/{Escape(id)}", null, HttpStatusCode.OK, Json.WorkflowDto, ct);
+
+    public Task<WorkflowStartedResponse> StartWorkflowAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"workflows/{Escape(id)}/start", null, HttpStatusCode.OK, Json.WorkflowStartedResponse, ct);
+
+    public Task<JobDto> CreateJobAsync(JobRequest job, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, "jobs", JsonBody(job, Json.JobRequest), HttpStatusCode.Created, Json.JobDto, ct);
+
+    public Task<JobPage> ListJobsAsync(ulong offset, ulong limit, string? status, CancellationToken ct)
+    {
+        var query = Paging(offset, limit);
+        if (!string.IsNullOrEmpty(status))
+        {
+            query.Add("status=" + Uri.EscapeDataString(status));
+        }
+
+        return SendAsync(HttpMethod.Get, "jobs" + Query(query), null, HttpStatusCode.OK, Json.JobPage, ct);
+    }
+
+    public Task<JobDto> GetJobAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"jobs/{Escape(id)}", null, HttpStatusCode.OK, Json.JobDto, ct);
+
+    public Task<JobActionResponse> StartJobAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"jobs/{Escape(id)}/start", null, HttpStatusCode.OK, Json.JobActionResponse, ct);
+
+    public Task<JobActionResponse> StopJobAsync(string id, CancellationToken ct) =>
+        SendAsync(HttpMethod.Post, $"jobs/{Escape(id)}/stop", null, HttpStatusCode.OK, Json.JobActionResponse, ct);
+
     public void Dispose() => _http.Dispose();
 
     private static string Escape(string id) => Uri.EscapeDataString(id);

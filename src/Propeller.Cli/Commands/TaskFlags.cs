@@ -11,6 +11,10 @@ namespace Propeller.Cli.Commands;
 /// </summary>
 internal sealed class TaskFlags
 {
+    public const long DefaultRetryBackoffMs = 1000;
+
+    private bool _createOnly;
+
     public Option<string?> ImageUrl { get; } = new("--image-url") { Description = "Wasm source: an http(s) URL or an OCI reference" };
 
     public Option<FileInfo?> File { get; } = new("--file", "-f") { Description = "A local .wasm (or .wat, compiled here) file to send inline" };
@@ -47,12 +51,31 @@ internal sealed class TaskFlags
 
     public Option<string[]> Metadata { get; } = new("--metadata") { Description = "Label K=V (repeatable)" };
 
+    public Option<string[]> Requirement { get; } = new("--requirement")
+    {
+        Description = "Placement requirement (repeatable): tag=NAME, min_memory_bytes=N, cpu_arch=ARCH, wasm_runtime=NAME",
+    };
+
+    public Option<int?> RetryMaxAttempts { get; } = new("--retry-max-attempts") { Description = "Runs in all when the proplet goes offline mid-run (1-100)" };
+
+    public Option<long?> RetryBackoffMs { get; } = new("--retry-backoff-ms") { Description = "Wait before the first re-placement, doubled each time (ms)" };
+
     public void AddTo(Command command)
     {
         foreach (var option in new Option[] { ImageUrl, File, CliArgs, Inputs, Env, Daemon, Latent, Encrypted, KbsResourcePath, PropletId, Broadcast, Priority, Mode, Kind, Schedule, Timezone, IsRecurring, Metadata })
         {
             command.Add(option);
         }
+    }
+
+    /// <summary>The flags only <c>tasks create</c> takes: the API sets requirements and retry when a task is created.</summary>
+    public void AddCreateOnlyTo(Command command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        _createOnly = true;
+        command.Add(Requirement);
+        command.Add(RetryMaxAttempts);
+        command.Add(RetryBackoffMs);
     }
 
     public async Task<TaskDto> BuildAsync(CommandContext context, string? name, CancellationToken ct)
@@ -86,7 +109,70 @@ internal sealed class TaskFlags
             Timezone = context.Get(Timezone),
             IsRecurring = context.Get(IsRecurring),
             Metadata = metadata?.ToDictionary(kv => kv.Key, kv => JsonSerializer.SerializeToElement(kv.Value, Contracts.Serialization.PropellerJsonContext.Default.String)),
+            Requirements = _createOnly ? Requirements(context.Get(Requirement)) : null,
+            Retry = _createOnly ? Retry(context.Get(RetryMaxAttempts), context.Get(RetryBackoffMs)) : null,
         };
+    }
+
+    /// <summary><c>--requirement</c> items; <c>tag</c> may repeat, the other keys may not.</summary>
+    internal static TaskRequirements? Requirements(string[]? values)
+    {
+        if (values is null || values.Length == 0)
+        {
+            return null;
+        }
+
+        var requirements = new TaskRequirements();
+        var tags = new List<string>();
+        foreach (var item in values)
+        {
+            var eq = item.IndexOf('=', StringComparison.Ordinal);
+            var key = eq <= 0 ? "" : item[..eq].Trim();
+            var value = eq <= 0 ? "" : item[(eq + 1)..].Trim();
+            if (value.Length == 0)
+            {
+                throw new CliUsageException($"--requirement '{item}' is not of the form KEY=VALUE (keys: tag, min_memory_bytes, cpu_arch, wasm_runtime)");
+            }
+
+            switch (key)
+            {
+                case "tag" or "tags":
+                    tags.AddRange(value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
+                    break;
+                case "min_memory_bytes":
+                    requirements.MinMemoryBytes = ulong.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes)
+                        ? bytes
+                        : throw new CliUsageException($"--requirement min_memory_bytes: '{value}' is not a whole number of bytes");
+                    break;
+                case "cpu_arch":
+                    requirements.CpuArch = value;
+                    break;
+                case "wasm_runtime":
+                    requirements.WasmRuntime = value;
+                    break;
+                default:
+                    throw new CliUsageException($"--requirement: unknown key '{key}' (keys: tag, min_memory_bytes, cpu_arch, wasm_runtime)");
+            }
+        }
+
+        requirements.Tags = tags.Count > 0 ? tags : null;
+        return requirements;
+    }
+
+    /// <summary>A retry policy when either flag is given; the backoff defaults to 1000 ms.</summary>
+    internal static TaskRetryPolicy? Retry(int? maxAttempts, long? backoffMs)
+    {
+        if (maxAttempts is null && backoffMs is null)
+        {
+            return null;
+        }
+
+        if (maxAttempts is null)
+        {
+            throw new CliUsageException("--retry-backoff-ms needs --retry-max-attempts");
+        }
+
+        return new TaskRetryPolicy { MaxAttempts = maxAttempts.Value, BackoffMs = backoffMs ?? DefaultRetryBackoffMs };
     }
 
     /// <summary>Comma-separated values, as the original CLI's slice flags parse them.</summary>

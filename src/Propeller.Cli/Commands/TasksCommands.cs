@@ -35,6 +35,7 @@ internal static class TasksCommands
         var flags = new TaskFlags();
         var command = new Command("create", "Create a task") { name };
         flags.AddTo(command);
+        flags.AddCreateOnlyTo(command);
         command.SetAction(async (ctx, ct) =>
         {
             using var client = ctx.CreateClient();

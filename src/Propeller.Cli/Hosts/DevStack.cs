@@ -80,6 +80,11 @@ internal sealed class DevStack : IAsyncDisposable
                 ["MANAGER_INSECURE_NO_AUTH"] = "true",
                 ["MANAGER_LOG_LEVEL"] = LevelName(options.LogLevel),
             };
+            foreach (var (key, value) in options.ManagerEnvironment)
+            {
+                managerEnv[key] = value;
+            }
+
             var managerOptions = ManagerOptions.FromEnvironment(managerEnv.GetValueOrDefault, configPath);
             stack._manager = ManagerApp.Build(managerOptions, logging);
             await stack._manager.StartAsync(ct).ConfigureAwait(false);

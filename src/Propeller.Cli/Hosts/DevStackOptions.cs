@@ -20,6 +20,9 @@ internal sealed record DevStackOptions
 
     public LogLevel LogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>Extra <c>MANAGER_*</c> settings (plugin directory, storage); they win over the stack's own.</summary>
+    public IReadOnlyDictionary<string, string> ManagerEnvironment { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Extra <c>PROXY_*</c> settings (registry credentials, insecure registries); they win over the stack's own.</summary>
     public IReadOnlyDictionary<string, string> ProxyEnvironment { get; init; } = new Dictionary<string, string>();
 

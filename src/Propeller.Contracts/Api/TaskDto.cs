@@ -103,4 +103,16 @@ public sealed record TaskDto
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? HalStoragePath { get; set; }
+
+    /// <summary>Ours: where the task may run (matched against proplet metadata).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaskRequirements? Requirements { get; set; }
+
+    /// <summary>Ours: re-placement when the task's proplet goes offline while it runs.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public TaskRetryPolicy? Retry { get; set; }
+
+    /// <summary>Ours: which run of the task this is (1 for a plain start, higher after re-placements); read-only.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Attempt { get; set; }
 }

@@ -47,6 +47,8 @@ internal static class ApiMapping
             Priority = dto.Priority,
             Metadata = dto.Metadata,
             HalStoragePath = dto.HalStoragePath,
+            Requirements = dto.Requirements,
+            Retry = dto.Retry,
         };
     }
 
@@ -106,6 +108,9 @@ internal static class ApiMapping
             Priority = task.Priority,
             Metadata = task.Metadata is { Count: > 0 } metadata ? metadata.ToDictionary(StringComparer.Ordinal) : null,
             HalStoragePath = NullIfEmpty(task.HalStoragePath),
+            Requirements = task.Requirements,
+            Retry = task.Retry,
+            Attempt = task.Attempt,
         };
     }
 

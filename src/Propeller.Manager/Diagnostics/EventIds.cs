@@ -65,4 +65,53 @@ internal static class EventIds
     public const int LatentRedeployFailed = 2506;
     public const int InvokeResultWithoutInvocationId = 2510;
     public const int InvokeResultForUnknownInvocation = 2511;
+
+    // Cron, placement and lost proplets 2650-2699.
+    public const int CronTick = 2650;
+    public const int CronMissedRunSkipped = 2651;
+    public const int CronTaskFired = 2652;
+    public const int CronStartFailed = 2653;
+    public const int CronTickFailed = 2654;
+    public const int PropletLost = 2660;
+    public const int TaskFailedByPropletLoss = 2661;
+    public const int TaskRetryScheduled = 2662;
+    public const int TaskReplaced = 2663;
+    public const int TaskReplacementSkipped = 2664;
+    public const int TaskReplacementFailed = 2665;
+    public const int LostPropletStopFailed = 2666;
+    public const int PropletLossCheckFailed = 2667;
+
+    // Workflows and jobs 2600-2649.
+    public const int WorkflowCreated = 2600;
+    public const int WorkflowStarted = 2601;
+    public const int WorkflowTaskStarted = 2602;
+    public const int WorkflowTaskSkipped = 2603;
+    public const int WorkflowTaskStartFailed = 2604;
+    public const int WorkflowUnknownRunIf = 2605;
+    public const int JobCreated = 2620;
+    public const int JobStarted = 2621;
+    public const int JobStartFailed = 2622;
+    public const int JobStopped = 2623;
+    public const int JobTaskFailedStoppingJob = 2624;
+    public const int JobDependentStarted = 2625;
+    public const int JobNextRootStarted = 2626;
+    public const int JobTaskStartFailed = 2627;
+    public const int JobTaskStopFailed = 2628;
+    public const int OrchestrationSignalFailed = 2640;
+
+    // Plugins 2700-2799.
+    public const int PluginsLoaded = 2700;
+    public const int PluginDirMissing = 2701;
+    public const int PluginLoaded = 2702;
+    public const int PluginLoadFailed = 2703;
+    public const int PluginWithoutAuthorize = 2704;
+    public const int PluginStdout = 2705;
+    public const int PluginStderr = 2706;
+    public const int PluginDenied = 2710;
+    public const int PluginCallFailed = 2711;
+    public const int PluginEnrichFailed = 2712;
+    public const int PluginNotificationFailed = 2713;
+    public const int PluginEnriched = 2714;
+    public const int PluginPriorityIgnored = 2715;
+    public const int PluginReinstantiated = 2716;
 }

@@ -18,7 +18,10 @@ namespace Propeller.Manager.Hosting;
 /// </summary>
 internal static class ManagerApp
 {
-    public static WebApplication Build(ManagerOptions options, Action<ILoggingBuilder>? logging = null)
+    /// <param name="options">The validated settings.</param>
+    /// <param name="logging">Adds or replaces log providers.</param>
+    /// <param name="services">Replaces services after the manager's own (tests swap the <see cref="TimeProvider"/>).</param>
+    public static WebApplication Build(ManagerOptions options, Action<ILoggingBuilder>? logging = null, Action<IServiceCollection>? services = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -45,6 +48,7 @@ internal static class ManagerApp
         });
         builder.Services.AddOpenApi();
         builder.Services.AddPropellerManager(options);
+        services?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.UseMiddleware<ApiErrorMiddleware>();
@@ -53,6 +57,8 @@ internal static class ManagerApp
         app.UseMiddleware<ApiMetricsMiddleware>();
         app.UseMiddleware<BearerAuthMiddleware>();
         TaskEndpoints.Map(app);
+        WorkflowEndpoints.Map(app);
+        JobEndpoints.Map(app);
         PropletEndpoints.Map(app);
         HealthEndpoints.Map(app, options, app.Services.GetRequiredService<ManagerMetrics>());
         app.MapOpenApi().AllowAnonymous();

@@ -27,5 +27,18 @@ internal static class ManagerEnvironment
     public const string StorageType = "MANAGER_STORAGE_TYPE";
     public const string DataDir = "MANAGER_DATA_DIR";
     public const string SqlitePath = "MANAGER_SQLITE_PATH";
+    public const string PostgresHost = "MANAGER_POSTGRES_HOST";
+    public const string PostgresPort = "MANAGER_POSTGRES_PORT";
+    public const string PostgresUser = "MANAGER_POSTGRES_USER";
+    public const string PostgresPassword = "MANAGER_POSTGRES_PASS";
+    public const string PostgresDatabase = "MANAGER_POSTGRES_DB";
+    public const string PostgresSslMode = "MANAGER_POSTGRES_SSLMODE";
     public const string InvokeTimeout = "MANAGER_INVOKE_TIMEOUT";
+    public const string CronTickInterval = "MANAGER_CRON_TICK_INTERVAL";
+    public const string PropletLostTimeout = "MANAGER_PROPLET_LOST_TIMEOUT";
+    public const string PluginDir = "MANAGER_PLUGIN_DIR";
+    public const string PluginTimeout = "MANAGER_PLUGIN_TIMEOUT";
+
+    /// <summary>The original's name, without the prefix: the mode of a job started without one of its own.</summary>
+    public const string JobExecutionMode = "JOB_EXECUTION_MODE";
 }

@@ -63,13 +63,59 @@ internal sealed record ManagerOptions
     /// <summary>When null the database is <c>manager.db</c> in <see cref="DataDir"/>.</summary>
     public string? SqlitePath { get; init; }
 
+    /// <summary>The PostgreSQL server and database when <see cref="StorageType"/> is <c>postgres</c>.</summary>
+    public string PostgresHost { get; init; } = "localhost";
+
+    public int PostgresPort { get; init; } = 5432;
+
+    public string PostgresUser { get; init; } = "propeller";
+
+    public string PostgresPassword { get; init; } = "propeller";
+
+    public string PostgresDatabase { get; init; } = "propeller";
+
+    public string PostgresSslMode { get; init; } = "disable";
+
     /// <summary>How long <c>POST /tasks/{id}/invoke</c> waits for a proplet's answer (DECISIONS §4 Manager 8).</summary>
     public TimeSpan InvokeTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often the cron scheduler looks for due tasks (manager-reference §6: 60 s).</summary>
+    public TimeSpan CronTickInterval { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// A running task's proplet counts as gone when its last heartbeat is older than this (a Last Will counts at once).
+    /// </summary>
+    public TimeSpan PropletLostTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How often running tasks are checked for a lost proplet (not an environment setting).</summary>
+    public TimeSpan PropletLossCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Directory of <c>*.wasm</c> plugins (manager-reference §9); null runs without plugins.</summary>
+    public string? PluginDir { get; init; }
+
+    /// <summary>How long one plugin hook call may run before it is interrupted.</summary>
+    public TimeSpan PluginTimeout { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Execution mode of a job whose record has none (<c>parallel</c>, <c>sequential</c> or <c>configurable</c>);
+    /// null means such a job cannot be started.
+    /// </summary>
+    public string? JobExecutionMode { get; init; }
 
     /// <summary>The Bearer token the REST API accepts.</summary>
     public string RestApiKey => HttpApiKey ?? Credentials.ApiKey;
 
-    public StorageOptions Storage => new() { Type = StorageType, SqlitePath = SqlitePath ?? Path.Combine(DataDir, "manager.db") };
+    public StorageOptions Storage => new()
+    {
+        Type = StorageType,
+        SqlitePath = SqlitePath ?? Path.Combine(DataDir, "manager.db"),
+        PostgresHost = PostgresHost,
+        PostgresPort = PostgresPort,
+        PostgresUser = PostgresUser,
+        PostgresPassword = PostgresPassword,
+        PostgresDatabase = PostgresDatabase,
+        PostgresSslMode = PostgresSslMode,
+    };
 
     /// <summary>
     /// Reads <c>MANAGER_*</c> variables through <paramref name="environment"/>. Identity values missing from the
@@ -105,7 +151,19 @@ internal sealed record ManagerOptions
             StorageType = Get(ManagerEnvironment.StorageType)?.ToLowerInvariant() ?? defaults.StorageType,
             DataDir = Get(ManagerEnvironment.DataDir) ?? defaults.DataDir,
             SqlitePath = Get(ManagerEnvironment.SqlitePath),
+            PostgresHost = Get(ManagerEnvironment.PostgresHost) ?? defaults.PostgresHost,
+            PostgresPort = Get(ManagerEnvironment.PostgresPort) is { } pgPort ? ParseInt(ManagerEnvironment.PostgresPort, pgPort) : defaults.PostgresPort,
+            PostgresUser = Get(ManagerEnvironment.PostgresUser) ?? defaults.PostgresUser,
+            // A password may have meaningful spaces: read as given, only an unset variable takes the default.
+            PostgresPassword = environment(ManagerEnvironment.PostgresPassword) ?? defaults.PostgresPassword,
+            PostgresDatabase = Get(ManagerEnvironment.PostgresDatabase) ?? defaults.PostgresDatabase,
+            PostgresSslMode = Get(ManagerEnvironment.PostgresSslMode)?.ToLowerInvariant() ?? defaults.PostgresSslMode,
             InvokeTimeout = Get(ManagerEnvironment.InvokeTimeout) is { } invoke ? ParseDuration(ManagerEnvironment.InvokeTimeout, invoke) : defaults.InvokeTimeout,
+            CronTickInterval = Get(ManagerEnvironment.CronTickInterval) is { } tick ? ParseDuration(ManagerEnvironment.CronTickInterval, tick) : defaults.CronTickInterval,
+            PropletLostTimeout = Get(ManagerEnvironment.PropletLostTimeout) is { } lost ? ParseDuration(ManagerEnvironment.PropletLostTimeout, lost) : defaults.PropletLostTimeout,
+            PluginDir = Get(ManagerEnvironment.PluginDir),
+            PluginTimeout = Get(ManagerEnvironment.PluginTimeout) is { } pluginTimeout ? ParseDuration(ManagerEnvironment.PluginTimeout, pluginTimeout) : defaults.PluginTimeout,
+            JobExecutionMode = Get(ManagerEnvironment.JobExecutionMode),
         };
         options.Validate();
         return options;
@@ -148,6 +206,14 @@ internal sealed record ManagerOptions
         Require(HttpApiKey is null || HttpApiKey.Length > 0, ManagerEnvironment.HttpApiKey, "must not be empty");
         Require(!string.IsNullOrWhiteSpace(DataDir), ManagerEnvironment.DataDir, "must not be empty");
         Require(InvokeTimeout > TimeSpan.Zero, ManagerEnvironment.InvokeTimeout, "must be positive");
+        Require(CronTickInterval >= TimeSpan.FromMilliseconds(10), ManagerEnvironment.CronTickInterval, "must be at least 10ms");
+        Require(PropletLostTimeout >= Proplets.Proplet.LivenessWindow, ManagerEnvironment.PropletLostTimeout,
+            $"must be at least the liveness window ({Proplets.Proplet.LivenessWindow.TotalSeconds:0} s)");
+        Require(PropletLossCheckInterval > TimeSpan.Zero, nameof(PropletLossCheckInterval), "must be positive");
+        Require(PluginTimeout > TimeSpan.Zero, ManagerEnvironment.PluginTimeout, "must be positive");
+        Require(PluginDir is null || !File.Exists(PluginDir), ManagerEnvironment.PluginDir, $"'{PluginDir}' is a file, not a directory");
+        Require(JobExecutionMode is null || Jobs.ExecutionModes.TryParse(JobExecutionMode, out _), ManagerEnvironment.JobExecutionMode,
+            $"'{JobExecutionMode}' is not one of {Jobs.ExecutionModes.Allowed}");
         if (StorageOptionsValidator.Check(Storage) is { } storageError)
         {
             throw new ConfigurationException(storageError);

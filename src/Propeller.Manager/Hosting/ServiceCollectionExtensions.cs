@@ -5,6 +5,7 @@ using Propeller.Contracts.Mqtt;
 using Propeller.Contracts.Topics;
 using Propeller.Manager.Diagnostics;
 using Propeller.Manager.Messaging;
+using Propeller.Manager.Plugins;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
 using Propeller.Manager.Storage;
@@ -36,10 +37,23 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<TaskLocks>();
         services.AddSingleton<PropletLocks>();
         services.AddSingleton<RoundRobinSelector>();
+        services.AddSingleton<PropletPlacement>();
+        services.AddSingleton<PropletLossHandler>();
+        services.AddSingleton<PropletLossMonitor>();
+        services.AddSingleton<CronScheduler>();
         services.AddSingleton<TaskMessagePublisher>();
+        services.AddHttpContextAccessor();
+        services.AddSingleton<PluginUser>();
+        services.AddSingleton<PluginHost>();
+        services.AddSingleton<IPluginPolicy>(sp => sp.GetRequiredService<PluginHost>());
         services.AddSingleton<TaskService>();
         services.AddSingleton<TaskDispatcher>();
         services.AddSingleton<TaskReports>();
+        services.AddSingleton<Workflows.TaskSignals>();
+        services.AddSingleton<Workflows.WorkflowCoordinator>();
+        services.AddSingleton<Workflows.WorkflowService>();
+        services.AddSingleton<Jobs.JobRunner>();
+        services.AddSingleton<Jobs.JobService>();
         services.AddSingleton<TaskInterruptions>();
         services.AddSingleton<PendingInvocations>();
         services.AddSingleton<TaskInvoker>();
@@ -47,6 +61,11 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<PropletReports>();
         services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ManagerMessageRouter>(sp, options.Credentials.EntityId));
         services.AddHostedService<ManagerHostedService>();
+
+        // After the manager service: they need the store it opens, and they stop before its shutdown runs.
+        services.AddHostedService(sp => sp.GetRequiredService<CronScheduler>());
+        services.AddHostedService(sp => sp.GetRequiredService<PropletLossMonitor>());
+        services.AddHostedService<Workflows.OrchestrationWorker>();
         return services;
     }
 }

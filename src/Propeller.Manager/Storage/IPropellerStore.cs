@@ -11,6 +11,8 @@ internal interface IPropellerStore : IAsyncDisposable
 
     IMetricsRepository Metrics { get; }
 
+    IJobRepository Jobs { get; }
+
     /// <summary>Creates or migrates the schema; safe to call on every start.</summary>
     Task InitializeAsync(CancellationToken cancellationToken);
 }

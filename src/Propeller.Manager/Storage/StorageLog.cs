@@ -16,4 +16,12 @@ internal static partial class StorageLog
     [LoggerMessage(EventId = 2802, EventName = "SqliteMigrationApplied", Level = LogLevel.Information,
         Message = "Applied SQLite schema migration {Version}")]
     public static partial void SqliteMigrationApplied(this ILogger logger, int version);
+
+    [LoggerMessage(EventId = 2850, EventName = "PostgresStorageOpened", Level = LogLevel.Information,
+        Message = "Opened PostgreSQL storage at {Endpoint} (schema version {Version})")]
+    public static partial void PostgresStorageOpened(this ILogger logger, string endpoint, int version);
+
+    [LoggerMessage(EventId = 2851, EventName = "PostgresMigrationApplied", Level = LogLevel.Information,
+        Message = "Applied PostgreSQL schema migration {Version}")]
+    public static partial void PostgresMigrationApplied(this ILogger logger, int version);
 }

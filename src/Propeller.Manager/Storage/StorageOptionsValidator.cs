@@ -18,9 +18,39 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
             return $"MANAGER_STORAGE_TYPE '{options.Type}' is not a supported storage type; use one of: {string.Join(", ", StorageOptions.SupportedTypes)}";
         }
 
-        if (string.Equals(type, StorageOptions.SqliteType, StringComparison.OrdinalIgnoreCase) && string.IsNullOrWhiteSpace(options.SqlitePath))
+        if (options.Is(StorageOptions.SqliteType) && string.IsNullOrWhiteSpace(options.SqlitePath))
         {
             return "MANAGER_SQLITE_PATH must name the SQLite database file when MANAGER_STORAGE_TYPE is 'sqlite'";
+        }
+
+        return options.Is(StorageOptions.PostgresType) ? CheckPostgres(options) : null;
+    }
+
+    private static string? CheckPostgres(StorageOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.PostgresHost))
+        {
+            return "MANAGER_POSTGRES_HOST must name the PostgreSQL server when MANAGER_STORAGE_TYPE is 'postgres'";
+        }
+
+        if (options.PostgresPort is < 1 or > 65535)
+        {
+            return $"MANAGER_POSTGRES_PORT '{options.PostgresPort}' is not a port number (1-65535)";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PostgresUser))
+        {
+            return "MANAGER_POSTGRES_USER must not be empty when MANAGER_STORAGE_TYPE is 'postgres'";
+        }
+
+        if (string.IsNullOrWhiteSpace(options.PostgresDatabase))
+        {
+            return "MANAGER_POSTGRES_DB must name the database when MANAGER_STORAGE_TYPE is 'postgres'";
+        }
+
+        if (!StorageOptions.PostgresSslModes.Contains(options.PostgresSslMode?.Trim() ?? "", StringComparer.OrdinalIgnoreCase))
+        {
+            return $"MANAGER_POSTGRES_SSLMODE '{options.PostgresSslMode}' is not one of: {string.Join(", ", StorageOptions.PostgresSslModes)}";
         }
 
         return null;

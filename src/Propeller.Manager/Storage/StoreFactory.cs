@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Propeller.Manager.Storage.Memory;
+using Propeller.Manager.Storage.Postgres;
 using Propeller.Manager.Storage.Sqlite;
 
 namespace Propeller.Manager.Storage;
@@ -16,8 +17,13 @@ internal static class StoreFactory
             throw new InvalidOperationException(error);
         }
 
-        return string.Equals(options.Type.Trim(), StorageOptions.SqliteType, StringComparison.OrdinalIgnoreCase)
-            ? new SqliteStore(options.SqlitePath, loggerFactory.CreateLogger<SqliteStore>())
+        if (options.Is(StorageOptions.SqliteType))
+        {
+            return new SqliteStore(options.SqlitePath, loggerFactory.CreateLogger<SqliteStore>());
+        }
+
+        return options.Is(StorageOptions.PostgresType)
+            ? new PostgresStore(options, loggerFactory.CreateLogger<PostgresStore>())
             : new MemoryStore(loggerFactory.CreateLogger<MemoryStore>());
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Propeller.Contracts.Api;
 using Propeller.Contracts.Messages;
 
 namespace Propeller.Manager.Tasks;
@@ -76,4 +77,13 @@ internal sealed record PropellerTask
     public IReadOnlyDictionary<string, JsonElement>? Metadata { get; init; }
 
     public string? HalStoragePath { get; init; }
+
+    /// <summary>Ours: where the task may run (<see cref="Scheduling.PlacementRules"/>).</summary>
+    public TaskRequirements? Requirements { get; init; }
+
+    /// <summary>Ours: re-placement when the proplet dies while the task runs (<see cref="Scheduling.PropletLossHandler"/>).</summary>
+    public TaskRetryPolicy? Retry { get; init; }
+
+    /// <summary>Ours: which run this is; 1 after a plain start, one more after each re-placement, 0 before any start.</summary>
+    public int Attempt { get; init; }
 }

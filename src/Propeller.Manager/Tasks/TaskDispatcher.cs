@@ -5,6 +5,7 @@ using Propeller.Contracts.Mqtt;
 using Propeller.Manager.Errors;
 using Propeller.Manager.Hosting;
 using Propeller.Manager.Messaging;
+using Propeller.Manager.Plugins;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
 using Propeller.Manager.Storage;
@@ -19,34 +20,52 @@ namespace Propeller.Manager.Tasks;
 internal sealed partial class TaskDispatcher(
     IPropellerStore store,
     TaskMessagePublisher publisher,
-    RoundRobinSelector selector,
+    PropletPlacement placement,
     ShutdownGate shutdownGate,
     TaskLocks locks,
     TimeProvider timeProvider,
-    ILogger<TaskDispatcher> logger)
+    PluginHost plugins,
+    ILogger<TaskDispatcher> logger,
+    Workflows.TaskSignals? signals = null)
 {
-    private const ulong PropletPageSize = 100;
-
     /// <summary>Whether a task in this state holds a slot in its proplet's task_count.</summary>
     public static bool HoldsPropletSlot(TaskState state) => state is TaskState.Running or TaskState.Interrupted;
 
-    public async Task<PropellerTask> StartAsync(string id, CancellationToken cancellationToken)
+    public Task<PropellerTask> StartAsync(string id, CancellationToken cancellationToken) =>
+        StartAsync(id, null, cancellationToken);
+
+    /// <summary>
+    /// Starts the task; with <paramref name="replacement"/> it is a re-placement after its proplet went offline
+    /// (<see cref="PropletLossHandler"/>): the pin is ignored, the lost proplet avoided, and the attempt recorded.
+    /// </summary>
+    public async Task<PropellerTask> StartAsync(string id, TaskReplacement? replacement, CancellationToken cancellationToken)
     {
         shutdownGate.ThrowIfClosed();
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await store.Tasks.GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException($"task {id} not found");
+        await plugins.AuthorizeAsync(PluginActions.Start, task, cancellationToken).ConfigureAwait(false);
         await RefuseIfAlreadyRunningAsync(task, cancellationToken).ConfigureAwait(false);
         var parentResults = await CheckDependenciesAsync(task, cancellationToken).ConfigureAwait(false);
-        if (task.Broadcast)
+        if (replacement is not null && task.State != TaskState.Scheduled)
         {
-            return await StartBroadcastAsync(task, parentResults).ConfigureAwait(false);
+            throw new EntityConflictException($"task {task.Id} is no longer waiting to be re-placed (it is {task.State})");
         }
 
-        var proplet = await ChoosePropletAsync(task, cancellationToken).ConfigureAwait(false);
+        task = task with { Attempt = replacement?.Attempt ?? 1 };
+        if (task.Broadcast)
+        {
+            return plugins.NotifiedStart(await StartBroadcastAsync(task, parentResults).ConfigureAwait(false));
+        }
+
+        // Plugins: their placement constraints (ignored for a pinned task), then the dispatch check and extra env.
+        var constraints = await plugins.BeforePropletSelectAsync(task, cancellationToken).ConfigureAwait(false);
+        var placed = string.IsNullOrEmpty(task.PropletId) || replacement is not null ? task with { Requirements = constraints.AddTo(task.Requirements) } : task;
+        var proplet = await ChoosePropletAsync(placed, replacement?.LostPropletId, cancellationToken).ConfigureAwait(false);
+        task = await plugins.BeforeDispatchAsync(task, proplet, cancellationToken).ConfigureAwait(false);
 
         // From here on the work is not abandoned halfway because a caller went away.
-        return await StartOnPropletAsync(task, proplet, parentResults).ConfigureAwait(false);
+        return plugins.NotifiedStart(await StartOnPropletAsync(task, proplet, parentResults).ConfigureAwait(false));
     }
 
     /// <summary>
@@ -58,6 +77,7 @@ internal sealed partial class TaskDispatcher(
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await store.Tasks.GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException($"task {id} not found");
+        await plugins.AuthorizeAsync(PluginActions.Stop, task, cancellationToken).ConfigureAwait(false);
         if (task.Broadcast)
         {
             await publisher.PublishStopAsync(new StopMessage { Id = task.Id, Broadcast = true }, CancellationToken.None).ConfigureAwait(false);
@@ -102,8 +122,10 @@ internal sealed partial class TaskDispatcher(
     }
 
     /// <summary>
-    /// Every parent must exist and have finished as Completed, Failed or Skipped (manager-reference §5.3).
-    /// Returns the results of the Completed parents for the start message.
+    /// Every parent must exist and have finished (Completed, Failed, Skipped or Interrupted: the same rule as the
+    /// workflow's ready set, so a readiness pass never starts a task this guard refuses). Returns the results of the
+    /// Completed parents for the start message. A refused workflow or job task gets a readiness pass
+    /// (manager-reference §5.3), which starts whatever of its graph is ready.
     /// </summary>
     private async Task<Dictionary<string, JsonElement>?> CheckDependenciesAsync(PropellerTask task, CancellationToken cancellationToken)
     {
@@ -117,8 +139,9 @@ internal sealed partial class TaskDispatcher(
         {
             var parent = await store.Tasks.GetAsync(parentId, cancellationToken).ConfigureAwait(false)
                 ?? throw new UnprocessableRequestException($"task {task.Id} depends on task {parentId}, which does not exist");
-            if (parent.State is not (TaskState.Completed or TaskState.Failed or TaskState.Skipped))
+            if (!Workflows.Dag.IsTerminal(parent.State))
             {
+                signals?.Publish(Workflows.TaskSignalKind.Blocked, task);
                 throw new UnprocessableRequestException($"task {task.Id} has unmet dependencies: task {parentId} is {parent.State}");
             }
 
@@ -131,34 +154,9 @@ internal sealed partial class TaskDispatcher(
         return results;
     }
 
-    private async Task<Proplet> ChoosePropletAsync(PropellerTask task, CancellationToken cancellationToken)
-    {
-        var now = timeProvider.GetUtcNow();
-        if (!string.IsNullOrEmpty(task.PropletId))
-        {
-            var pinned = await store.Proplets.GetAsync(task.PropletId, cancellationToken).ConfigureAwait(false)
-                ?? throw new EntityNotFoundException($"proplet {task.PropletId} not found");
-            return pinned.IsAlive(now)
-                ? pinned
-                : throw new PropletSelectionException($"specified proplet {task.PropletId} is not alive");
-        }
-
-        var candidates = new List<Proplet>();
-        var since = now - Proplet.LivenessWindow;
-        for (ulong offset = 0; ; offset += PropletPageSize)
-        {
-            var page = await store.Proplets.ListAsync(true, since, offset, PropletPageSize, cancellationToken).ConfigureAwait(false);
-            candidates.AddRange(page.Items);
-            if (page.Items.Count == 0 || (ulong)candidates.Count >= page.Total)
-            {
-                break;
-            }
-        }
-
-        return candidates.Count == 0
-            ? throw new PropletSelectionException("no active proplets available")
-            : selector.Select(candidates);
-    }
+    /// <summary>Requirements and re-placement rules live in <see cref="PropletPlacement"/>.</summary>
+    private Task<Proplet> ChoosePropletAsync(PropellerTask task, string? avoidPropletId, CancellationToken cancellationToken) =>
+        placement.ChooseAsync(task, avoidPropletId, cancellationToken);
 
     private async Task<PropellerTask> StartBroadcastAsync(PropellerTask task, Dictionary<string, JsonElement>? parentResults)
     {
@@ -253,7 +251,11 @@ internal sealed partial class TaskDispatcher(
         try
         {
             var now = timeProvider.GetUtcNow();
-            await store.Tasks.UpdateAsync(task with { State = TaskState.Failed, Error = error, FinishTime = now, UpdatedAt = now }, CancellationToken.None).ConfigureAwait(false);
+            var failed = task with { State = TaskState.Failed, Error = error, FinishTime = now, UpdatedAt = now };
+            await store.Tasks.UpdateAsync(failed, CancellationToken.None).ConfigureAwait(false);
+
+            // A failed start ends the run as a failed result would: its workflow or job moves on.
+            signals?.Publish(Workflows.TaskSignalKind.Finished, failed);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -6,6 +6,7 @@ using Propeller.Contracts.Mqtt;
 using Propeller.Manager.Errors;
 using Propeller.Manager.Hosting;
 using Propeller.Manager.Messaging;
+using Propeller.Manager.Plugins;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Scheduling;
 using Propeller.Manager.Storage;
@@ -26,6 +27,7 @@ internal sealed partial class TaskInvoker(
     ManagerOptions options,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
+    PluginHost plugins,
     ILogger<TaskInvoker> logger)
 {
     /// <summary>The proplet's wording (DECISIONS §4 Proplet 10) for a latent task it does not hold.</summary>
@@ -39,6 +41,7 @@ internal sealed partial class TaskInvoker(
         shutdownGate.ThrowIfClosed();
         var task = await store.Tasks.GetAsync(id, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException($"task {id} not found");
+        await plugins.AuthorizeAsync(PluginActions.Invoke, task, cancellationToken).ConfigureAwait(false);
         if (!task.Latent)
         {
             throw new InvalidRequestException($"task {id} is not latent");

@@ -5,7 +5,7 @@ using Propeller.Manager.Storage;
 namespace Propeller.Manager.Tasks;
 
 /// <summary>What proplets report about tasks: results (manager-reference §3.4) and task metrics (§3.3).</summary>
-internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks, TimeProvider timeProvider, ILogger<TaskReports> logger)
+internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks, TimeProvider timeProvider, ILogger<TaskReports> logger, Workflows.TaskSignals? signals = null, Plugins.PluginHost? plugins = null)
 {
     /// <summary>
     /// Records a result: Completed, or Failed when <c>error</c> is non-empty. The proplet's task count goes down
@@ -44,6 +44,10 @@ internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks
         }
 
         Log.ResultRecorded(logger, task.Id, finished.State, result.PropletId ?? "");
+        plugins?.NotifyTaskComplete(finished);
+
+        // After the result is stored: the task's workflow or job moves on (readiness pass, job runner).
+        signals?.Publish(Workflows.TaskSignalKind.Finished, finished);
         return finished;
     }
 

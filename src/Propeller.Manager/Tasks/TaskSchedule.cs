@@ -9,6 +9,10 @@ internal static class TaskSchedule
 
     public static bool IsValid(string expression) => TryParse(expression, out _, out _);
 
+    /// <summary>Whether <paramref name="name"/> is a time zone this machine knows (empty means UTC).</summary>
+    public static bool IsKnownTimeZone(string? name) =>
+        string.IsNullOrWhiteSpace(name) || TimeZoneInfo.TryFindSystemTimeZoneById(name, out _);
+
     /// <summary>
     /// The first occurrence strictly after <paramref name="now"/> in <paramref name="timeZone"/>
     /// (unknown zones fall back to UTC, as in the original); <see cref="DateTimeOffset.MinValue"/> when none exists.

@@ -1,12 +1,13 @@
 using Microsoft.Extensions.Logging;
 using Propeller.Contracts.Messages;
 using Propeller.Manager.Errors;
+using Propeller.Manager.Plugins;
 using Propeller.Manager.Storage;
 
 namespace Propeller.Manager.Tasks;
 
 /// <summary>Creating, reading, changing and deleting tasks (manager-reference §1.3, §2.5, §2.6).</summary>
-internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks, TimeProvider timeProvider, ILogger<TaskService> logger)
+internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks, TimeProvider timeProvider, IPluginPolicy plugins, ILogger<TaskService> logger)
 {
     public const ulong MaxListLimit = 100;
     public const string DefaultKind = "standard";
@@ -33,10 +34,14 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
             Id = Guid.NewGuid().ToString(),
             Kind = string.IsNullOrEmpty(request.Kind) ? DefaultKind : request.Kind,
             Priority = request.Priority == 0 ? DefaultPriority : request.Priority,
+            Attempt = 0,
             NextRun = string.IsNullOrEmpty(request.Schedule) ? request.NextRun : TaskSchedule.NextRun(request.Schedule, request.Timezone, now),
             CreatedAt = now,
             UpdatedAt = now,
         };
+        await plugins.AuthorizeAsync(PluginActions.Create, task, cancellationToken).ConfigureAwait(false);
+        task = await plugins.EnrichAsync(task, cancellationToken).ConfigureAwait(false);
+        task = task.Priority == 0 ? task with { Priority = DefaultPriority } : task;
         await store.Tasks.CreateAsync(task, cancellationToken).ConfigureAwait(false);
         Log.TaskCreated(logger, task.Id, task.Name);
         return task;
@@ -70,6 +75,11 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
             throw new InvalidRequestException($"invalid cron expression '{update.Schedule}'");
         }
 
+        if (!string.IsNullOrEmpty(update.Schedule))
+        {
+            TaskValidator.ValidateTimeZone(update.Timezone);
+        }
+
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await GetAsync(id, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
@@ -98,6 +108,7 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
                 NextRun = TaskSchedule.NextRun(schedule, update.Timezone, now),
             },
         };
+        await plugins.AuthorizeAsync(PluginActions.Update, task, cancellationToken).ConfigureAwait(false);
         await store.Tasks.UpdateAsync(task, cancellationToken).ConfigureAwait(false);
         Log.TaskUpdated(logger, task.Id);
         return task;
@@ -119,6 +130,7 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
 
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await plugins.AuthorizeAsync(PluginActions.Update, task, cancellationToken).ConfigureAwait(false);
         task = task with { File = content, UpdatedAt = timeProvider.GetUtcNow() };
         await store.Tasks.UpdateAsync(task, cancellationToken).ConfigureAwait(false);
         Log.TaskFileUploaded(logger, task.Id, content.Length);
@@ -133,6 +145,7 @@ internal sealed partial class TaskService(IPropellerStore store, TaskLocks locks
     {
         using var held = await locks.AcquireAsync(id, cancellationToken).ConfigureAwait(false);
         var task = await GetAsync(id, cancellationToken).ConfigureAwait(false);
+        await plugins.AuthorizeAsync(PluginActions.Delete, task, cancellationToken).ConfigureAwait(false);
         var propletId = await store.TaskProplets.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (!await store.Tasks.DeleteAsync(id, cancellationToken).ConfigureAwait(false))
         {

@@ -122,6 +122,8 @@ public sealed class PropletMessageOrderingTests : IAsyncDisposable
 
         public IMetricsRepository Metrics => inner.Metrics;
 
+        public IJobRepository Jobs => inner.Jobs;
+
         public Pause PauseNextGet() => _next = new Pause();
 
         public Task InitializeAsync(CancellationToken cancellationToken) => inner.InitializeAsync(cancellationToken);

@@ -1,6 +1,8 @@
 using System.Text.Json;
+using Propeller.Contracts.Api;
 using Propeller.Contracts.Messages;
 using Propeller.Contracts.Serialization;
+using Propeller.Manager.Jobs;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Storage;
 using Propeller.Manager.Tasks;
@@ -23,6 +25,7 @@ public abstract class StoreContractTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        await PrepareAsync();
         _store = CreateStore();
         await _store.InitializeAsync(Ct);
     }
@@ -36,6 +39,9 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     private protected abstract IPropellerStore CreateStore();
+
+    /// <summary>Runs before <see cref="CreateStore"/>, e.g. to create the empty database a test gets.</summary>
+    private protected virtual Task PrepareAsync() => Task.CompletedTask;
 
     // ---- tasks ----
 
@@ -703,6 +709,93 @@ public abstract class StoreContractTests : IAsyncLifetime
         await Assert.ThrowsAsync<EntityNotFoundException>(() => Store.Metrics.AddPropletMetricsAsync(PropletSample("p-none", T0, 1), Ct));
     }
 
+    // ---- jobs ----
+
+    [Fact]
+    public async Task JobCreate_EveryFieldSet_GetReturnsEqualJob()
+    {
+        var job = NewJob("job-full", T0) with { Name = "nightly", ExecutionMode = "sequential", UpdatedAt = T0.AddSeconds(3).AddTicks(7) };
+
+        await Store.Jobs.CreateAsync(job, Ct);
+
+        Assert.Equal(JobText(job), JobText((await Store.Jobs.GetAsync("job-full", Ct))!));
+    }
+
+    [Fact]
+    public async Task JobCreate_DuplicateId_ThrowsConflictAndKeepsFirst()
+    {
+        await Store.Jobs.CreateAsync(NewJob("job-dup", T0) with { Name = "first" }, Ct);
+
+        await Assert.ThrowsAsync<EntityConflictException>(() => Store.Jobs.CreateAsync(NewJob("job-dup", T0) with { Name = "second" }, Ct));
+
+        Assert.Equal("first", (await Store.Jobs.GetAsync("job-dup", Ct))!.Name);
+    }
+
+    [Fact]
+    public async Task JobGet_UnknownId_ReturnsNull()
+    {
+        Assert.Null(await Store.Jobs.GetAsync("nope", Ct));
+    }
+
+    [Fact]
+    public async Task JobUpdate_Existing_ReplacesEveryField()
+    {
+        await Store.Jobs.CreateAsync(NewJob("job-upd", T0) with { Name = "before", ExecutionMode = "parallel" }, Ct);
+        var replacement = new JobRecord { Id = "job-upd", Name = "after", ExecutionMode = "sequential", CreatedAt = T0.AddDays(1), UpdatedAt = T0.AddDays(2) };
+
+        await Store.Jobs.UpdateAsync(replacement, Ct);
+
+        Assert.Equal(JobText(replacement), JobText((await Store.Jobs.GetAsync("job-upd", Ct))!));
+    }
+
+    [Fact]
+    public async Task JobUpdate_UnknownId_ThrowsNotFound()
+    {
+        await Assert.ThrowsAsync<EntityNotFoundException>(() => Store.Jobs.UpdateAsync(NewJob("nope", T0), Ct));
+    }
+
+    [Fact]
+    public async Task JobList_Paged_NewestFirstThenIdAndTotalCountsAll()
+    {
+        await Store.Jobs.CreateAsync(NewJob("job-b", T0), Ct);
+        await Store.Jobs.CreateAsync(NewJob("job-old", T0.AddHours(-1)), Ct);
+        await Store.Jobs.CreateAsync(NewJob("job-a", T0), Ct);
+        await Store.Jobs.CreateAsync(NewJob("job-new", T0.AddHours(1)), Ct);
+
+        var first = await Store.Jobs.ListAsync(0, 3, Ct);
+        var second = await Store.Jobs.ListAsync(3, 3, Ct);
+        var beyond = await Store.Jobs.ListAsync(10, 3, Ct);
+        var all = await Store.Jobs.ListAllAsync(Ct);
+
+        Assert.Equal(["job-new", "job-a", "job-b"], first.Items.Select(j => j.Id));
+        Assert.Equal(["job-old"], second.Items.Select(j => j.Id));
+        Assert.Equal(4UL, first.Total);
+        Assert.Equal(4UL, second.Total);
+        Assert.Empty(beyond.Items);
+        Assert.Equal(4UL, beyond.Total);
+        Assert.Equal(["job-new", "job-a", "job-b", "job-old"], all.Select(j => j.Id));
+    }
+
+    [Fact]
+    public async Task JobListAll_Empty_ReturnsEmpty()
+    {
+        Assert.Empty(await Store.Jobs.ListAllAsync(Ct));
+        Assert.Equal(0UL, (await Store.Jobs.ListAsync(0, 10, Ct)).Total);
+    }
+
+    [Fact]
+    public async Task JobDelete_ExistingThenAgain_TrueThenFalseAndTasksStay()
+    {
+        await Store.Jobs.CreateAsync(NewJob("job-del", T0), Ct);
+        await Store.Tasks.CreateAsync(NewTask("t-of-job", T0) with { JobId = "job-del" }, Ct);
+
+        Assert.True(await Store.Jobs.DeleteAsync("job-del", Ct));
+        Assert.False(await Store.Jobs.DeleteAsync("job-del", Ct));
+
+        Assert.Null(await Store.Jobs.GetAsync("job-del", Ct));
+        Assert.Equal("job-del", (await Store.Tasks.GetAsync("t-of-job", Ct))!.JobId);
+    }
+
     // ---- helpers ----
 
     private protected static PropellerTask FullTask(string id) => new()
@@ -741,6 +834,9 @@ public abstract class StoreContractTests : IAsyncLifetime
         Priority = 90,
         Metadata = ParseMetadata("""{"env":"prod","n":5,"deep":{"a":[1,2]}}"""),
         HalStoragePath = "/var/lib/hal",
+        Requirements = new TaskRequirements { Tags = ["gpu", "eu"], MinMemoryBytes = 8_589_934_592, CpuArch = "aarch64", WasmRuntime = "wasmtime-internal" },
+        Retry = new TaskRetryPolicy { MaxAttempts = 3, BackoffMs = 1500 },
+        Attempt = 2,
     };
 
     private protected static Proplet FullProplet(string id) => new()
@@ -773,6 +869,18 @@ public abstract class StoreContractTests : IAsyncLifetime
         CreatedAt = createdAt,
         UpdatedAt = createdAt,
         Metadata = metadata is null ? null : ParseMetadata(metadata),
+    };
+
+    // A job as comparable text (times as UTC ticks), so an offset or a dropped tick shows in the diff.
+    private static string JobText(JobRecord job) => $"{job.Id}|{job.Name}|{job.ExecutionMode}|{job.CreatedAt.UtcTicks}|{job.UpdatedAt.UtcTicks}";
+
+    private protected static JobRecord NewJob(string id, DateTimeOffset createdAt) => new()
+    {
+        Id = id,
+        Name = id,
+        ExecutionMode = "parallel",
+        CreatedAt = createdAt,
+        UpdatedAt = createdAt,
     };
 
     private static TaskMetricsMessage TaskSample(string taskId, DateTimeOffset at, double cpu) => new()
@@ -846,6 +954,8 @@ public abstract class StoreContractTests : IAsyncLifetime
         $"recurring={t.IsRecurring}", $"timezone={t.Timezone}", $"broadcast={t.Broadcast}", $"priority={t.Priority}",
         $"metadata={(t.Metadata is null ? "null" : string.Join(";", t.Metadata.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => $"{m.Key}={JsonSerializer.Serialize(m.Value, PropellerJsonContext.Default.JsonElement)}")))}",
         $"hal={t.HalStoragePath}",
+        $"requirements={(t.Requirements is null ? "null" : JsonSerializer.Serialize(t.Requirements, PropellerJsonContext.Default.TaskRequirements))}",
+        $"retry={(t.Retry is null ? "null" : t.Retry.ToString())}", $"attempt={t.Attempt}",
     ];
 
     private static string List(IReadOnlyList<string>? values) => values is null ? "null" : "[" + string.Join(",", values) + "]";

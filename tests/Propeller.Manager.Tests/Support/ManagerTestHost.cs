@@ -71,7 +71,8 @@ internal sealed class ManagerTestHost : IAsyncDisposable
         Func<LogEntry, bool>? expectedErrors = null,
         Func<IPropellerStore, Task>? seed = null,
         ManagerOptions? options = null,
-        Action<WebApplication>? beforeStart = null)
+        Action<WebApplication>? beforeStart = null,
+        TimeProvider? time = null)
     {
         options ??= await NewOptionsAsync();
         options = configure?.Invoke(options) ?? options;
@@ -81,6 +82,12 @@ internal sealed class ManagerTestHost : IAsyncDisposable
             logging.ClearProviders();
             logging.AddProvider(logs);
             logging.SetMinimumLevel(LogLevel.Debug);
+        }, services =>
+        {
+            if (time is not null)
+            {
+                services.AddSingleton<TimeProvider>(time);
+            }
         });
         if (seed is not null)
         {

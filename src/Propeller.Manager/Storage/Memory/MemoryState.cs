@@ -1,4 +1,5 @@
 using Propeller.Contracts.Messages;
+using Propeller.Manager.Jobs;
 using Propeller.Manager.Proplets;
 using Propeller.Manager.Tasks;
 
@@ -15,6 +16,8 @@ internal sealed class MemoryState
     public Dictionary<string, PropellerTask> Tasks { get; } = new(StringComparer.Ordinal);
 
     public Dictionary<string, Proplet> Proplets { get; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, JobRecord> Jobs { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Task id → proplet id.</summary>
     public Dictionary<string, string> TaskProplets { get; } = new(StringComparer.Ordinal);

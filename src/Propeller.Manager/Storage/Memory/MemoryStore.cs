@@ -15,6 +15,7 @@ internal sealed class MemoryStore : IPropellerStore
         Proplets = new MemoryPropletRepository(state);
         TaskProplets = new MemoryTaskPropletRepository(state);
         Metrics = new MemoryMetricsRepository(state);
+        Jobs = new MemoryJobRepository(state);
     }
 
     public ITaskRepository Tasks { get; }
@@ -24,6 +25,8 @@ internal sealed class MemoryStore : IPropellerStore
     public ITaskPropletRepository TaskProplets { get; }
 
     public IMetricsRepository Metrics { get; }
+
+    public IJobRepository Jobs { get; }
 
     public Task InitializeAsync(CancellationToken cancellationToken)
     {

@@ -103,5 +103,7 @@ internal sealed class MemoryTaskRepository(MemoryState state) : ITaskRepository
         Env = task.Env is null ? null : new Dictionary<string, string>(task.Env, StringComparer.Ordinal),
         Results = task.Results?.Clone(),
         Metadata = task.Metadata?.ToDictionary(m => m.Key, m => m.Value.Clone(), StringComparer.Ordinal),
+        Requirements = task.Requirements is null ? null : task.Requirements with { Tags = task.Requirements.Tags?.ToList() },
+        Retry = task.Retry is null ? null : task.Retry with { },
     };
 }

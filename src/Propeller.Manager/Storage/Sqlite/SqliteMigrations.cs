@@ -93,5 +93,24 @@ internal static class SqliteMigrations
         CREATE INDEX idx_proplet_metrics_proplet_id_timestamp ON proplet_metrics (proplet_id, timestamp DESC);
         CREATE INDEX idx_proplet_metrics_timestamp ON proplet_metrics (timestamp DESC);
         """,
+
+        // 2: jobs (a named group of tasks; tasks point to a job through job_id).
+        """
+        CREATE TABLE jobs (
+            id             TEXT PRIMARY KEY NOT NULL,
+            name           TEXT NOT NULL DEFAULT '',
+            execution_mode TEXT NOT NULL DEFAULT '',
+            created_at     TEXT NOT NULL,
+            updated_at     TEXT NOT NULL
+        );
+        CREATE INDEX idx_jobs_created_at ON jobs (created_at DESC, id);
+        """,
+
+        // 3: placement requirements and the retry policy (JSON text), and the run counter of re-placed tasks.
+        """
+        ALTER TABLE tasks ADD COLUMN requirements TEXT;
+        ALTER TABLE tasks ADD COLUMN retry TEXT;
+        ALTER TABLE tasks ADD COLUMN attempt INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 }

@@ -18,6 +18,7 @@ internal sealed class SqliteStore : IPropellerStore
         Proplets = new SqlitePropletRepository(_connections);
         TaskProplets = new SqliteTaskPropletRepository(_connections);
         Metrics = new SqliteMetricsRepository(_connections);
+        Jobs = new SqliteJobRepository(_connections);
     }
 
     public ITaskRepository Tasks { get; }
@@ -27,6 +28,8 @@ internal sealed class SqliteStore : IPropellerStore
     public ITaskPropletRepository TaskProplets { get; }
 
     public IMetricsRepository Metrics { get; }
+
+    public IJobRepository Jobs { get; }
 
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {

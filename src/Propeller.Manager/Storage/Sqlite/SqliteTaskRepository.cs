@@ -15,7 +15,7 @@ internal sealed class SqliteTaskRepository(SqliteConnectionFactory connections) 
         "id", "name", "kind", "state", "image_url", "file", "cli_args", "inputs", "env", "daemon", "latent", "encrypted",
         "kbs_resource_path", "proplet_id", "depends_on", "run_if", "workflow_id", "job_id", "results", "error",
         "monitoring_profile", "start_time", "finish_time", "created_at", "updated_at", "mode", "schedule", "next_run",
-        "is_recurring", "timezone", "broadcast", "priority", "metadata", "hal_storage_path",
+        "is_recurring", "timezone", "broadcast", "priority", "metadata", "hal_storage_path", "requirements", "retry", "attempt",
     ];
 
     private static readonly string SelectColumns = string.Join(", ", Columns);
@@ -200,6 +200,9 @@ internal sealed class SqliteTaskRepository(SqliteConnectionFactory connections) 
         command.Add("$priority", task.Priority);
         command.Add("$metadata", SqliteValues.Json(task.Metadata is null ? null : new Dictionary<string, System.Text.Json.JsonElement>(task.Metadata), Json.DictionaryStringJsonElement));
         command.Add("$hal_storage_path", SqliteValues.Text(task.HalStoragePath));
+        command.Add("$requirements", SqliteValues.Json(task.Requirements, Json.TaskRequirements));
+        command.Add("$retry", SqliteValues.Json(task.Retry, Json.TaskRetryPolicy));
+        command.Add("$attempt", task.Attempt);
     }
 
     private static List<string>? ToList(IReadOnlyList<string>? values) => values is null ? null : [.. values];
@@ -240,5 +243,8 @@ internal sealed class SqliteTaskRepository(SqliteConnectionFactory connections) 
         Priority = r.GetInt32(31),
         Metadata = SqliteValues.ReadJson(r, 32, Json.DictionaryStringJsonElement),
         HalStoragePath = SqliteValues.ReadText(r, 33),
+        Requirements = SqliteValues.ReadJson(r, 34, Json.TaskRequirements),
+        Retry = SqliteValues.ReadJson(r, 35, Json.TaskRetryPolicy),
+        Attempt = r.GetInt32(36),
     };
 }

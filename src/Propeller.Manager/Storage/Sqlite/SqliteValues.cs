@@ -6,21 +6,17 @@ using Microsoft.Data.Sqlite;
 namespace Propeller.Manager.Storage.Sqlite;
 
 /// <summary>
-/// How values are written to and read from SQLite columns. Times are ISO-8601 text in UTC with exactly seven
-/// fractional digits: fixed width, so comparing and ordering the text compares the instants, it keeps every tick
-/// of a <see cref="DateTimeOffset"/>, and it stays readable in the sqlite3 shell. JSON columns hold the
-/// contract JSON (snake_case); null is SQL NULL.
+/// How values are written to and read from SQLite columns. Times are <see cref="StoredTime"/> text: fixed width,
+/// so comparing and ordering the text compares the instants, it keeps every tick of a <see cref="DateTimeOffset"/>,
+/// and it stays readable in the sqlite3 shell. JSON columns hold the contract JSON (snake_case); null is SQL NULL.
 /// </summary>
 internal static class SqliteValues
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
-
-    public static string Time(DateTimeOffset value) => value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+    public static string Time(DateTimeOffset value) => StoredTime.ToText(value);
 
     public static DateTimeOffset ReadTime(SqliteDataReader reader, int ordinal) => ParseTime(reader.GetString(ordinal));
 
-    public static DateTimeOffset ParseTime(string text) =>
-        DateTimeOffset.ParseExact(text, TimeFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
+    public static DateTimeOffset ParseTime(string text) => StoredTime.Parse(text);
 
     public static object Json<T>(T? value, JsonTypeInfo<T> typeInfo)
         where T : class =>
