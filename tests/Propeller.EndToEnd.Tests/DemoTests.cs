@@ -37,11 +37,13 @@ public sealed class DemoTests
         Assert.Equal(0, exit);
         using var document = System.Text.Json.JsonDocument.Parse(output.ToString());
         var rows = document.RootElement.EnumerateArray().ToList();
-        Assert.Equal(6, rows.Count);
+        Assert.Equal(7, rows.Count);
         Assert.All(rows, r => Assert.True(r.GetProperty("ok").GetBoolean()));
         Assert.Equal("30", rows[0].GetProperty("result").GetString());
         Assert.Equal("add(10,20) · over HTTP", rows[1].GetProperty("workload").GetString());
         Assert.Equal("30", rows[1].GetProperty("result").GetString());
+        var workflow = rows.Single(r => r.GetProperty("workload").GetString()!.StartsWith("workflow", StringComparison.Ordinal));
+        Assert.StartsWith("3 → 7 → ", workflow.GetProperty("result").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -41,6 +41,8 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
                 && Views.ResultText(t.Results).Contains("GREETING=hello from propeller", StringComparison.Ordinal),
             "expected its environment, incl. PROPLET_ID"));
 
+        rows.Add(await RunWorkflowAsync(NameOf, ct).ConfigureAwait(false));
+
         var loop = await RunAndStopAsync(Example("loop", "loop.wat"), ct).ConfigureAwait(false);
         rows.Add(Row("endless loop · stopped", loop, NameOf,
             t => t.State == TaskState.Failed && (t.Error ?? "").Contains("cancelled", StringComparison.Ordinal), "expected a real stop"));
@@ -108,6 +110,48 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
     }
 
     /// <summary>
+    /// A three-step workflow, <c>first → second → report</c>: one start runs the root, and each result starts the
+    /// next step, which receives its parent's result in <c>parent_results</c>. The row is right when every step
+    /// completed and each started only after its parent had finished.
+    /// </summary>
+    private async Task<DemoRow> RunWorkflowAsync(Func<string?, string> nameOf, CancellationToken ct)
+    {
+        var add = Convert.ToBase64String(await WasmFile.ReadAsync(new FileInfo(Example("add", "add.wat")), ct).ConfigureAwait(false));
+        var hello = Convert.ToBase64String(await WasmFile.ReadAsync(new FileInfo(Example("hello-env", "hello_env.wasm")), ct).ConfigureAwait(false));
+        var created = await client.CreateWorkflowAsync(new WorkflowRequest
+        {
+            Tasks =
+            [
+                new TaskDto { Id = "first", Name = "add", File = add, Inputs = ["1", "2"] },
+                new TaskDto { Id = "second", Name = "add", File = add, Inputs = ["3", "4"], DependsOn = ["first"] },
+                new TaskDto { Id = "report", Name = "_start", File = hello, DependsOn = ["second"], Env = new Dictionary<string, string> { ["GREETING"] = "workflow done" } },
+            ],
+        }, ct).ConfigureAwait(false);
+        await client.StartWorkflowAsync(created.WorkflowId, ct).ConfigureAwait(false);
+
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        var workflow = created;
+        while (DateTime.UtcNow < deadline)
+        {
+            workflow = await client.GetWorkflowAsync(created.WorkflowId, ct).ConfigureAwait(false);
+            if (workflow.Tasks.All(t => t.State is TaskState.Completed or TaskState.Failed or TaskState.Skipped or TaskState.Interrupted))
+            {
+                break;
+            }
+
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+
+        var steps = workflow.Tasks;
+        var inOrder = steps.Count == 3 && steps.Zip(steps.Skip(1)).All(p => p.Second.StartTime >= p.First.FinishTime);
+        var ok = steps.Count == 3 && steps.All(t => t.State == TaskState.Completed) && inOrder
+            && Views.ResultText(steps[0].Results) == "3" && Views.ResultText(steps[1].Results) == "7";
+        var summary = string.Join(" → ", steps.Select(t => t.State == TaskState.Completed ? Views.ResultText(t.Results).Split('\n')[0] : t.State.ToString()));
+        return new DemoRow("workflow first → second → report", created.WorkflowId, string.Join(", ", steps.Select(t => nameOf(t.PropletId)).Distinct()),
+            workflow.State, summary, ok, "expected 3 → 7 → report, each step after its parent");
+    }
+
+    /// <summary>
     /// A latent task: the start only deploys (precompiles) the component, then each invoke runs it once. The
     /// first invoke may overtake the deployment, which the proplet answers with "has not been precompiled".
     /// </summary>
@@ -140,8 +184,15 @@ internal sealed class DemoRunner(ManagerClient client, string examplesDir)
     {
         var task = await CreateAsync("loop", file, null, null, ct).ConfigureAwait(false);
         await client.StartTaskAsync(task.Id, ct).ConfigureAwait(false);
-        // Let the guest get going so the stop interrupts running Wasm, not a task still being dispatched.
-        await Task.Delay(TimeSpan.FromMilliseconds(500), ct).ConfigureAwait(false);
+
+        // Stop running Wasm, not a task still on its way: the proplet reports task metrics only once the guest
+        // runs (a stop that overtook the start on a busy machine would be ignored and the loop would run on).
+        var deadline = DateTime.UtcNow + TaskTimeout;
+        while ((await client.GetTaskMetricsAsync(task.Id, 0, 1, ct).ConfigureAwait(false)).Total == 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+
         await client.StopTaskAsync(task.Id, ct).ConfigureAwait(false);
         return await WaitForEndAsync(task.Id, ct).ConfigureAwait(false);
     }
