@@ -21,7 +21,17 @@ internal static class ManagerCommand
             }
 
             await using var app = ManagerApp.Build(options);
-            await app.StartAsync(ct);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException and not OutOfMemoryException)
+            {
+                // The storage or the broker is unreachable, or a port is taken: say which, without a stack trace.
+                ctx.Console.Error($"the manager could not start: {ex.Message}");
+                return CommandRunner.Failure;
+            }
+
             await HostCommands.WaitForShutdownAsync(ct);
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             await app.StopAsync(stop.Token);
