@@ -17,4 +17,15 @@ public sealed record ResultMessage
     public JsonElement? Results { get; set; }
 
     public string? Error { get; set; }
+
+    /// <summary>
+    /// Ours, additive: true when a proplet sends a recent result again because a (re)started manager asked its
+    /// proplets to announce themselves; a result published while no manager was connected is not lost that way.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Replayed { get; set; }
+
+    /// <summary>Ours, additive, only on replayed results: when the task finished on the proplet.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? FinishedAt { get; set; }
 }

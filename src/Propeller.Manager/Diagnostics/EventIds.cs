@@ -32,6 +32,7 @@ internal static class EventIds
     public const int TaskStopped = 2112;
     public const int StartRollbackFailed = 2113;
     public const int ResultRecorded = 2120;
+    public const int ReplayedResultIgnored = 2121;
 
     // Proplets 2200-2299.
     public const int PropletDiscovered = 2200;

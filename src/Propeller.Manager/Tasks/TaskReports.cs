@@ -18,6 +18,12 @@ internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks
         using var held = await locks.AcquireAsync(result.TaskId, cancellationToken).ConfigureAwait(false);
         var task = await store.Tasks.GetAsync(result.TaskId, cancellationToken).ConfigureAwait(false)
             ?? throw new EntityNotFoundException($"task {result.TaskId} not found");
+        if (result.Replayed && !await IsMissedResultAsync(task, result, cancellationToken).ConfigureAwait(false))
+        {
+            Log.ReplayedResultIgnored(logger, task.Id, task.State, result.PropletId ?? "");
+            return task;
+        }
+
         var failed = !string.IsNullOrEmpty(result.Error);
         var now = timeProvider.GetUtcNow();
         var finished = task with
@@ -49,6 +55,22 @@ internal sealed partial class TaskReports(IPropellerStore store, TaskLocks locks
         // After the result is stored: the task's workflow or job moves on (readiness pass, job runner).
         signals?.Publish(Workflows.TaskSignalKind.Finished, finished);
         return finished;
+    }
+
+    /// <summary>
+    /// A replayed result (a proplet answering a restarted manager's discover request) counts only when it is the one
+    /// this manager missed: the task is still Running on that proplet, and the result came after this run started.
+    /// Anything else is an old run's result already recorded, or one of a run that has since been started again.
+    /// </summary>
+    private async Task<bool> IsMissedResultAsync(PropellerTask task, ResultMessage result, CancellationToken cancellationToken)
+    {
+        if (task.State != TaskState.Running || task.Broadcast || result.FinishedAt is not { } finishedAt || finishedAt < task.StartTime)
+        {
+            return false;
+        }
+
+        var mapped = await store.TaskProplets.GetAsync(task.Id, cancellationToken).ConfigureAwait(false) ?? task.PropletId;
+        return string.Equals(mapped, result.PropletId, StringComparison.Ordinal);
     }
 
     /// <summary>

@@ -19,18 +19,19 @@ internal static class TaskSchedule
     /// </summary>
     public static DateTimeOffset NextRun(string expression, string? timeZone, DateTimeOffset now)
     {
-        if (!TryParse(expression, out var cron, out var prefixZone))
+        if (!TryParse(expression, out var crons, out var prefixZone))
         {
             return DateTimeOffset.MinValue;
         }
 
         var zone = FindZone(prefixZone ?? timeZone);
-        return cron.GetNextOccurrence(now, zone) ?? DateTimeOffset.MinValue;
+        var next = crons.Select(c => c.GetNextOccurrence(now, zone)).Where(o => o.HasValue).Select(o => o!.Value).ToList();
+        return next.Count == 0 ? DateTimeOffset.MinValue : next.Min();
     }
 
-    private static bool TryParse(string expression, out CronExpression cron, out string? prefixZone)
+    private static bool TryParse(string expression, out IReadOnlyList<CronExpression> crons, out string? prefixZone)
     {
-        cron = null!;
+        crons = [];
         prefixZone = null;
         if (string.IsNullOrWhiteSpace(expression))
         {
@@ -62,9 +63,30 @@ internal static class TaskSchedule
             return false;
         }
 
-        cron = parsed;
+        crons = DaysEither(text) ?? [parsed];
         return true;
     }
+
+    /// <summary>
+    /// Standard cron fires when day-of-month OR day-of-week matches if both are restricted; Cronos requires both,
+    /// so such an expression becomes two (one per day field) and the earlier occurrence wins.
+    /// </summary>
+    private static CronExpression[]? DaysEither(string text)
+    {
+        var fields = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length != 5 || IsUnrestricted(fields[2]) || IsUnrestricted(fields[4]))
+        {
+            return null;
+        }
+
+        return
+        [
+            CronExpression.Parse($"{fields[0]} {fields[1]} {fields[2]} {fields[3]} *", CronFormat.Standard),
+            CronExpression.Parse($"{fields[0]} {fields[1]} * {fields[3]} {fields[4]}", CronFormat.Standard),
+        ];
+    }
+
+    private static bool IsUnrestricted(string field) => field is "*" or "?";
 
     private static TimeZoneInfo FindZone(string? name)
     {

@@ -32,6 +32,7 @@ internal sealed partial class PropletHostedService : BackgroundService
     private readonly TaskSupervisor _tasks;
     private readonly SystemMetricsSampler _sampler;
     private readonly PropletMetrics _metrics;
+    private readonly ResultPublisher _results;
     private readonly ILogger _logger;
 
     public PropletHostedService(
@@ -42,8 +43,10 @@ internal sealed partial class PropletHostedService : BackgroundService
         TaskSupervisor tasks,
         SystemMetricsSampler sampler,
         PropletMetrics metrics,
+        ResultPublisher results,
         ILogger<PropletHostedService> logger)
     {
+        _results = results;
         _options = options;
         _client = client;
         _topics = topics;
@@ -165,6 +168,9 @@ internal sealed partial class PropletHostedService : BackgroundService
                 Log.HeartbeatFailed(_logger, _topics.PropletAlive, e.Message);
             }
         }
+
+        // Results published while that manager was gone reached nobody; it keeps those of tasks it still sees running.
+        await _results.ReplayRecentAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private async Task PublishDiscoveryAsync()

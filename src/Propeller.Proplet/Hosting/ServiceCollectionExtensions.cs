@@ -52,6 +52,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<RegistryBinarySource>();
         services.AddSingleton<RegistryListener>();
         services.AddSingleton<TaskBinarySource>();
+        services.AddSingleton<RecentResults>();
         services.AddSingleton<ResultPublisher>();
         services.AddSingleton<LatentTaskTable>();
         services.AddSingleton<LatentTaskInvoker>();

@@ -14,7 +14,7 @@ namespace Propeller.Proplet.Messaging;
 /// publish is logged and retried with back-off until it goes out, the attempts run out, or the proplet shuts down.
 /// </summary>
 internal sealed partial class ResultPublisher(
-    PropellerMqttClient client, TopicBuilder topics, PropletOptions options, ILogger<ResultPublisher> logger)
+    PropellerMqttClient client, TopicBuilder topics, PropletOptions options, RecentResults recent, ILogger<ResultPublisher> logger)
 {
     public const int MaxAttempts = 10;
     private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
@@ -33,8 +33,29 @@ internal sealed partial class ResultPublisher(
             Results = JsonSerializer.SerializeToElement(results, PropellerJson.Context.String),
             Error = error,
         };
+        recent.Add(message);
         return PublishWithRetriesAsync(
             topics.PropletResults, message, PropellerJson.Context.ResultMessage, taskId, error is null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends the recent results again, marked <c>replayed</c> with their finish time, once each; a (re)started
+    /// manager applies only those of tasks it still sees running (docs/protocol.md).
+    /// </summary>
+    public async Task ReplayRecentAsync(CancellationToken cancellationToken)
+    {
+        foreach (var result in recent.Snapshot())
+        {
+            try
+            {
+                await client.PublishAsync(topics.PropletResults, result, PropellerJson.Context.ResultMessage, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MqttPublishException e)
+            {
+                Log.PublishFailed(logger, result.TaskId, 1, e.Message, 0);
+                return;
+            }
+        }
     }
 
     /// <summary>

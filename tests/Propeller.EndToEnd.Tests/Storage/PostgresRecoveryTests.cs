@@ -134,6 +134,32 @@ public sealed class PostgresRecoveryTests(ITestOutputHelper output) : IAsyncLife
     }
 
     [Fact]
+    public async Task Manager_KilledWhileATaskFinishes_RestartedManagerGetsTheMissedResult()
+    {
+        var runtime = _proplet.Services.GetRequiredService<WasmtimeCoreRuntime>();
+        string napId;
+        await using (var first = await ManagerProcess.StartAsync(this, "first"))
+        {
+            var nap = await first.CreateTaskAsync(new TaskDto { Name = "nap", File = Wasm("nap", "nap.wat"), Inputs = ["2000"] });
+            await first.StartTaskAsync(nap.Id);
+            await first.WaitForTaskAsync(nap.Id, t => t.State == TaskState.Running, "the nap task to run");
+            await Eventually.TrueAsync(() => runtime.ActiveExecutions == 1, "the nap guest to be executing on the proplet");
+            napId = nap.Id;
+            first.Kill();
+        }
+
+        // The task finishes while no manager exists: its result goes out to nobody.
+        await Eventually.TrueAsync(() => runtime.ActiveExecutions == 0, "the nap guest to finish");
+
+        // The new manager asks its proplets to announce themselves; the proplet sends its recent results again.
+        await using var second = await ManagerProcess.StartAsync(this, "second");
+        var done = await second.WaitForTaskAsync(napId, t => t.State != TaskState.Running, "the missed result to arrive");
+        Assert.Equal(TaskState.Completed, done.State);
+        Assert.Equal("42", done.Results!.Value.GetString());
+        _logs.AssertNoUnexpectedErrors();
+    }
+
+    [Fact]
     public async Task Manager_PostgresUnreachable_ExitsNamingHostPortAndDatabase()
     {
         var port = FreePort.Next();

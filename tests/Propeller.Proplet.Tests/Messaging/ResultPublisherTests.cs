@@ -65,6 +65,7 @@ public sealed class ResultPublisherTests(ITestOutputHelper output)
         client,
         new TopicBuilder("t", "c"),
         new PropletOptions { Credentials = new EntityCredentials("t", "c", "p", "k") },
+        new RecentResults(TimeProvider.System),
         new LoggerFactory([_logs]).CreateLogger<ResultPublisher>());
 
     private int Count(int eventId) => _logs.Entries.Count(e => e.EventId.Id == eventId);
