@@ -131,4 +131,32 @@ public sealed class ReferenceBehaviourTests(ITestOutputHelper output)
         Assert.Empty(job["tasks"]!.AsArray());
         Assert.Equal(0, running["total"]!.GetValue<int>());
     }
+
+    [Fact]
+    public async Task StartTask_ParentMissing_Is422NamingIt()
+    {
+        await using var host = await ManagerTestHost.StartAsync(output);
+        await host.AddPropletAsync(age: TimeSpan.Zero);
+        var child = await host.AddTaskAsync(new PropellerTask { Id = Guid.NewGuid().ToString(), Name = "child", WorkflowId = "wf", DependsOn = ["gone-parent"] });
+
+        var error = await (await host.Http.PostAsync($"tasks/{child.Id}/start", null)).ReadErrorAsync(HttpStatusCode.UnprocessableEntity);
+
+        Assert.Contains("gone-parent", error, StringComparison.Ordinal);
+        Assert.Equal(TaskState.Pending, (await host.GetTaskAsync(child.Id))!.State);
+    }
+
+    [Fact]
+    public async Task StartTask_InterruptedParent_CountsAsFinished()
+    {
+        // Deviation from the original's start guard (Completed, Failed or Skipped only): Interrupted is terminal
+        // everywhere in our DAG rules, so a parent cut by a shutdown does not block its child for ever.
+        await using var host = await ManagerTestHost.StartAsync(output);
+        await host.AddPropletAsync(age: TimeSpan.Zero);
+        var parent = await host.AddTaskAsync(new PropellerTask { Id = Guid.NewGuid().ToString(), Name = "parent", WorkflowId = "wf", State = TaskState.Interrupted });
+        var child = await host.AddTaskAsync(new PropellerTask { Id = Guid.NewGuid().ToString(), Name = "child", WorkflowId = "wf", DependsOn = [parent.Id] });
+
+        await (await host.Http.PostAsync($"tasks/{child.Id}/start", null)).ReadJsonAsync();
+
+        Assert.Equal(TaskState.Running, (await host.GetTaskAsync(child.Id))!.State);
+    }
 }

@@ -44,11 +44,6 @@ public sealed class TaskMetricsTests(MosquittoBroker broker, ITestOutputHelper o
     [Fact]
     public async Task Start_LoopOnItsOwnThread_MeasuresTheGuestThreadsCpu()
     {
-        if (broker.Address is null || !OperatingSystem.IsLinux())
-        {
-            return;
-        }
-
         await using var proplet = await PropletHarness.StartAsync(broker, output);
         await proplet.StartTaskAsync(WithProfile(Payloads.Start("busy", "loop", ExampleWasm.Loop, propletId: proplet.PropletId), """{"interval":1}"""));
 

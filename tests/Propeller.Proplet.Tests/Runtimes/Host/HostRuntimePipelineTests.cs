@@ -17,11 +17,6 @@ public sealed class HostRuntimePipelineTests(MosquittoBroker broker, ITestOutput
     public async Task Start_ExternalRuntime_PublishesRawStdoutAndDiscoveryNamesTheRuntime()
     {
         using var node = NodeWasiRuntime.Create();
-        if (broker.Address is null || node is null)
-        {
-            return;
-        }
-
         await using var proplet = await PropletHarness.StartAsync(broker, output, External(node.WrapperPath));
 
         var result = await proplet.RunAddAsync("host-add");
@@ -43,11 +38,6 @@ public sealed class HostRuntimePipelineTests(MosquittoBroker broker, ITestOutput
     public async Task Start_HelloEnvOnExternalRuntime_GuestSeesPropletIdAndRequestEnvOnly()
     {
         using var node = NodeWasiRuntime.Create();
-        if (broker.Address is null || node is null)
-        {
-            return;
-        }
-
         await using var proplet = await PropletHarness.StartAsync(broker, output, External(node.WrapperPath));
 
         await proplet.StartTaskAsync(Payloads.Start("env", "_start", ExampleWasm.HelloEnv, env: """{"K":"V"}"""));
@@ -62,11 +52,6 @@ public sealed class HostRuntimePipelineTests(MosquittoBroker broker, ITestOutput
     public async Task Stop_ExternalRuntime_KillsTheChildAndReportsTheStop()
     {
         using var node = NodeWasiRuntime.Create();
-        if (broker.Address is null || node is null)
-        {
-            return;
-        }
-
         await using var proplet = await PropletHarness.StartAsync(broker, output, External(node.WrapperPath));
         var runtime = Assert.IsType<HostProcessRuntime>(proplet.Service<IWasmRuntime>());
         await proplet.StartTaskAsync(Payloads.Start("spin", "loop", ExampleWasm.Loop));
