@@ -78,6 +78,8 @@ internal sealed partial class CronScheduler(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // The tick period counts from start-up, not from the end of the missed-run pass (which may be slow).
+        using var timer = new PeriodicTimer(options.CronTickInterval, timeProvider);
         try
         {
             await SkipMissedRunsAsync(stoppingToken).ConfigureAwait(false);
@@ -87,7 +89,6 @@ internal sealed partial class CronScheduler(
             Log.TickFailed(logger, ex);
         }
 
-        using var timer = new PeriodicTimer(options.CronTickInterval, timeProvider);
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))

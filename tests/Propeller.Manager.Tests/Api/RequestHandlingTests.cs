@@ -75,7 +75,11 @@ public sealed class RequestHandlingTests(ITestOutputHelper output)
         "\0asm"u8.CopyTo(content);
         using var form = new MultipartFormDataContent { { new ByteArrayContent(content), "file", "big.wasm" } };
 
-        await (await host.Http.PutAsync($"tasks/{created["id"]}/upload", form)).ReadErrorAsync(HttpStatusCode.RequestEntityTooLarge);
+        // Expect: 100-continue lets the server refuse before the body is sent; otherwise its early answer and close
+        // can race the client still writing, which then sees a connection reset instead of the 413.
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"tasks/{created["id"]}/upload") { Content = form };
+        request.Headers.ExpectContinue = true;
+        await (await host.Http.SendAsync(request)).ReadErrorAsync(HttpStatusCode.RequestEntityTooLarge);
     }
 
     [Theory]
