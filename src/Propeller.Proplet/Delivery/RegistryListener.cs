@@ -4,6 +4,7 @@ using Propeller.Contracts.Mqtt;
 using Propeller.Contracts.Serialization;
 using Propeller.Contracts.Topics;
 using Propeller.Proplet.Configuration;
+using Propeller.Proplet.Messaging;
 using Propeller.Proplet.Diagnostics;
 
 namespace Propeller.Proplet.Delivery;
@@ -48,22 +49,8 @@ internal sealed partial class RegistryListener(
     }
 
     private T? TryRead<T>(string topic, ReadOnlyMemory<byte> payload, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        if (payload.Length > options.MqttMaxPacketSize)
-        {
-            Log.Oversized(logger, topic, payload.Length, options.MqttMaxPacketSize);
-            return null;
-        }
-
-        if (PropellerJson.TryParse(payload.Span, typeInfo, out var value, out var error))
-        {
-            return value;
-        }
-
-        Log.Malformed(logger, topic, error);
-        return null;
-    }
+        where T : class =>
+        IncomingMessage.TryRead(topic, payload, typeInfo, options.MqttMaxPacketSize, logger, Log.Oversized, Log.Malformed);
 
     private static partial class Log
     {

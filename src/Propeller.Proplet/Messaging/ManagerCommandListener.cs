@@ -54,22 +54,8 @@ internal sealed partial class ManagerCommandListener(
     }
 
     private T? TryRead<T>(string topic, ReadOnlyMemory<byte> payload, JsonTypeInfo<T> typeInfo)
-        where T : class
-    {
-        if (payload.Length > options.MqttMaxPacketSize)
-        {
-            Log.OversizedMessage(logger, topic, payload.Length, options.MqttMaxPacketSize);
-            return null;
-        }
-
-        if (PropellerJson.TryParse(payload.Span, typeInfo, out var value, out var error))
-        {
-            return value;
-        }
-
-        Log.MalformedMessage(logger, topic, error);
-        return null;
-    }
+        where T : class =>
+        IncomingMessage.TryRead(topic, payload, typeInfo, options.MqttMaxPacketSize, logger, Log.OversizedMessage, Log.MalformedMessage);
 
     private static partial class Log
     {
