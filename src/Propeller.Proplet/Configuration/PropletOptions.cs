@@ -114,6 +114,11 @@ internal sealed record PropletOptions
             MaxMemoryBytes = EnvironmentValues.WholeNumber(
                 environment(PropletVariables.MaxMemoryBytes), WasmRuntimeOptions.DefaultMaxMemoryBytes),
             Fuel = (ulong)EnvironmentValues.WholeNumber(environment(PropletVariables.Fuel), 0),
+            MaxConcurrentGuests = (int)Math.Clamp(
+                EnvironmentValues.WholeNumber(
+                    environment(PropletVariables.MaxConcurrentTasks), WasmRuntimeOptions.DefaultMaxConcurrentGuests),
+                0,
+                int.MaxValue),
             CacheDirectory = EnvironmentValues.NonEmpty(environment(PropletVariables.CacheDir))
                 ?? Path.Combine(Path.GetTempPath(), "propeller-proplet-cache", SafeDirectoryName(defaults.PropletId)),
         };
@@ -235,6 +240,9 @@ internal sealed record PropletOptions
         }
 
         Require(Runtime.MaxMemoryBytes > 0, $"{PropletVariables.MaxMemoryBytes} must be positive, got {Runtime.MaxMemoryBytes}");
+        Require(
+            Runtime.MaxConcurrentGuests > 0,
+            $"{PropletVariables.MaxConcurrentTasks} must be positive, got {Runtime.MaxConcurrentGuests}");
         try
         {
             Runtime.Validate();

@@ -27,6 +27,7 @@ internal static class PropletVariables
     public const string TaskTimeout = "PROPLET_TASK_TIMEOUT";
     public const string MaxMemoryBytes = "PROPLET_MAX_MEMORY_BYTES";
     public const string Fuel = "PROPLET_FUEL";
+    public const string MaxConcurrentTasks = "PROPLET_MAX_CONCURRENT_TASKS";
     public const string CacheDir = "PROPLET_CACHE_DIR";
     public const string ExternalWasmRuntime = "PROPLET_EXTERNAL_WASM_RUNTIME";
     public const string MetricsEnabled = "PROPLET_METRICS_ENABLED";

@@ -85,8 +85,10 @@ internal sealed class CoreModuleExecution
         }
         catch (WasmtimeException e)
         {
+            // The pooling allocator refuses, at compile time, a memory whose minimum is larger than its slots.
+            var error = $"Failed to compile Wasmtime module from binary: {WasmtimeErrorText.Of(e)}";
             throw new WasmExecutionException(
-                $"Failed to compile Wasmtime module from binary: {WasmtimeErrorText.Of(e)}", e);
+                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{_limits.MemoryExceeded}: {error}" : error, e);
         }
     }
 

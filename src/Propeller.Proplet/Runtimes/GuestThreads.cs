@@ -9,22 +9,27 @@ internal sealed class GuestThreads
     // Wasmtime's guest stack limit is 512 KiB; the rest is for host frames (WASI calls, the .NET wrapper).
     private const int ThreadStackBytes = 4 * 1024 * 1024;
 
+    private readonly GuestSlots _slots;
     private int _active;
+
+    public GuestThreads(GuestSlots slots)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        _slots = slots;
+    }
 
     /// <summary>Threads still running a guest.</summary>
     public int Active => Volatile.Read(ref _active);
 
     /// <summary>
-    /// Starts <paramref name="run"/> on its own thread. The task completes with its output, faults with a
-    /// <see cref="WasmExecutionException"/>, or is cancelled when <paramref name="cancellationToken"/> stopped it.
+    /// Waits for a free slot, then starts <paramref name="run"/> on its own thread. The task completes with its
+    /// output, faults with a <see cref="WasmExecutionException"/>, or is cancelled when
+    /// <paramref name="cancellationToken"/> stopped it (while it waited or while it ran).
     /// </summary>
-    public Task<string> Start(string threadName, Func<string> run, Action? started, CancellationToken cancellationToken)
+    public async Task<string> Start(string threadName, Func<string> run, Action? started, CancellationToken cancellationToken)
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return Task.FromCanceled<string>(cancellationToken);
-        }
-
+        cancellationToken.ThrowIfCancellationRequested();
+        await _slots.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var completion = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() => Execute(run, started, completion, cancellationToken), ThreadStackBytes)
         {
@@ -40,10 +45,11 @@ internal sealed class GuestThreads
         catch
         {
             Interlocked.Decrement(ref _active);
+            _slots.Release();
             throw;
         }
 
-        return completion.Task;
+        return await completion.Task.ConfigureAwait(false);
     }
 
     // Runs on the guest's own thread; nothing may escape it, or the process dies.
@@ -68,8 +74,9 @@ internal sealed class GuestThreads
             failure = new WasmExecutionException($"Wasm execution failed: {e.Message}", e);
         }
 
-        // The thread is done with the guest before anyone awaiting the run sees its outcome.
+        // The thread is done with the guest (its store is gone) before anyone awaiting the run sees its outcome.
         Interlocked.Decrement(ref _active);
+        _slots.Release();
         if (output is not null)
         {
             completion.TrySetResult(output);

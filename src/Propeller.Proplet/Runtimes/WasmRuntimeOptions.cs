@@ -6,7 +6,7 @@ internal sealed record WasmRuntimeOptions
     public const long DefaultMaxMemoryBytes = 256L * 1024 * 1024;
     public const int DefaultMaxOutputBytes = 1024 * 1024;
     public const int DefaultMemoryCacheEntries = 32;
-    public const int DefaultPoolingInstances = 64;
+    public const int DefaultMaxConcurrentGuests = 64;
 
     /// <summary>Largest size any linear memory of one guest may grow to.</summary>
     public long MaxMemoryBytes { get; init; } = DefaultMaxMemoryBytes;
@@ -29,8 +29,11 @@ internal sealed record WasmRuntimeOptions
     /// <summary>Use the pooling allocator (falls back to on-demand when the pool cannot be reserved).</summary>
     public bool PoolingAllocator { get; init; } = true;
 
-    /// <summary>Instances, memories and tables the pool holds; bounds how many guests run at once.</summary>
-    public int PoolingInstances { get; init; } = DefaultPoolingInstances;
+    /// <summary>
+    /// Guests that run at once (tasks, daemons and invocations together); later ones wait for a slot in arrival
+    /// order. Also sizes the pooling allocator's instances, memories and tables.
+    /// </summary>
+    public int MaxConcurrentGuests { get; init; } = DefaultMaxConcurrentGuests;
 
     /// <summary>Throws an <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -59,10 +62,10 @@ internal sealed record WasmRuntimeOptions
                 $"{nameof(WasmRuntimeOptions)}.{nameof(MemoryCacheEntries)} must not be negative, got {MemoryCacheEntries}.");
         }
 
-        if (PoolingInstances <= 0)
+        if (MaxConcurrentGuests <= 0)
         {
             throw new ArgumentException(
-                $"{nameof(WasmRuntimeOptions)}.{nameof(PoolingInstances)} must be positive, got {PoolingInstances}.");
+                $"{nameof(WasmRuntimeOptions)}.{nameof(MaxConcurrentGuests)} must be positive, got {MaxConcurrentGuests}.");
         }
     }
 }

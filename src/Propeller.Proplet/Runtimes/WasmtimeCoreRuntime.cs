@@ -11,7 +11,7 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
 {
     private readonly WasmtimeEngine _wasmtime;
     private readonly WasmRuntimeOptions _options;
-    private readonly GuestThreads _threads = new();
+    private readonly GuestThreads _threads;
 
     /// <summary>A runtime with an in-memory compiled-module cache of its own.</summary>
     public WasmtimeCoreRuntime(WasmtimeEngine wasmtime, WasmRuntimeOptions options)
@@ -32,6 +32,7 @@ internal sealed class WasmtimeCoreRuntime : IWasmRuntime
         }
 
         _wasmtime = wasmtime;
+        _threads = new GuestThreads(wasmtime.Slots);
         _options = options;
         Cache = cache;
     }

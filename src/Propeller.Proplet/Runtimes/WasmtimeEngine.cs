@@ -26,6 +26,8 @@ internal sealed partial class WasmtimeEngine : IDisposable
     // default of 1000 of them is still counted among the pool's kernel mappings.
     private const uint PoolStacks = 1000;
 
+    private const uint CoreInstancesPerGuest = 8;
+
     public WasmtimeEngine()
         : this(new WasmRuntimeOptions(), NullLogger<WasmtimeEngine>.Instance)
     {
@@ -40,7 +42,7 @@ internal sealed partial class WasmtimeEngine : IDisposable
         var unreservable = options.PoolingAllocator
             ? PoolReservationProbe.CannotReserve(
                 PoolReservationProbe.RequiredBytes(MemorySlots(options), options.MaxMemoryBytes),
-                PoolReservationProbe.RequiredMappings(MemorySlots(options) + (3L * options.PoolingInstances), PoolStacks))
+                PoolReservationProbe.RequiredMappings(MemorySlots(options) + (3L * options.MaxConcurrentGuests), PoolStacks))
             : null;
         if (unreservable is not null)
         {
@@ -60,11 +62,15 @@ internal sealed partial class WasmtimeEngine : IDisposable
         }
 
         Engine ??= Create(options, pooling: false);
+        Slots = new GuestSlots(options.MaxConcurrentGuests);
         ConfigurationHash = HashOf(options);
         LogEngineCreated(logger, PoolingAllocator, FuelEnabled);
     }
 
     public Engine Engine { get; }
+
+    /// <summary>Admission to run a guest in this engine; every runtime sharing the engine shares the slots.</summary>
+    public GuestSlots Slots { get; }
 
     /// <summary>Whether instances come from the pooling allocator (false: it was off or could not be reserved).</summary>
     public bool PoolingAllocator { get; }
@@ -81,7 +87,11 @@ internal sealed partial class WasmtimeEngine : IDisposable
     /// <summary>Advances the epoch so every running guest checks whether it has been stopped.</summary>
     public void Interrupt() => Engine.IncrementEpoch();
 
-    public void Dispose() => Engine.Dispose();
+    public void Dispose()
+    {
+        Engine.Dispose();
+        Slots.Dispose();
+    }
 
     private static Engine Create(WasmRuntimeOptions options, bool pooling)
     {
@@ -99,11 +109,12 @@ internal sealed partial class WasmtimeEngine : IDisposable
 
         // One slot per concurrently running guest; a slot is as large as the store memory limit allows, so the pool
         // never refuses a growth the limit would allow. The reservation is virtual: idle slots cost no memory.
-        var slots = (uint)options.PoolingInstances;
+        var slots = (uint)options.MaxConcurrentGuests;
         var slotBytes = (options.MaxMemoryBytes + WasmPageBytes - 1) / WasmPageBytes * WasmPageBytes;
         using var pool = new PoolingAllocationConfig()
             .WithTotalComponentInstances(slots)
-            .WithMaxCoreInstances(slots)
+            // A component holds several core instances (its modules, adapters and shims).
+            .WithMaxCoreInstances(slots * CoreInstancesPerGuest)
             .WithMaxMemories((uint)MemorySlots(options))
             .WithMaxTables(slots * 2)
             .WithMaxMemoriesPerModule(2)
@@ -116,7 +127,7 @@ internal sealed partial class WasmtimeEngine : IDisposable
     }
 
     // Two memories per instance: room for a multi-memory module without doubling the instance count.
-    private static long MemorySlots(WasmRuntimeOptions options) => options.PoolingInstances * 2L;
+    private static long MemorySlots(WasmRuntimeOptions options) => options.MaxConcurrentGuests * 2L;
 
     private static string HashOf(WasmRuntimeOptions options)
     {

@@ -1,14 +1,16 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Propeller.Proplet.Runtimes;
 
 namespace Propeller.Proplet.Tests.Runtimes;
 
-/// <summary>A real engine and core runtime per test class.</summary>
+/// <summary>A real engine and core runtime per test class, both built from the same options.</summary>
 internal sealed class CoreRuntimeHarness : IDisposable
 {
     public CoreRuntimeHarness(WasmRuntimeOptions? options = null)
     {
-        Engine = new WasmtimeEngine();
-        Runtime = new WasmtimeCoreRuntime(Engine, options ?? new WasmRuntimeOptions());
+        options ??= new WasmRuntimeOptions();
+        Engine = new WasmtimeEngine(options, NullLogger<WasmtimeEngine>.Instance);
+        Runtime = new WasmtimeCoreRuntime(Engine, options);
     }
 
     public WasmtimeEngine Engine { get; }

@@ -11,7 +11,7 @@ internal sealed class WasmtimeComponentRuntime : IWasmRuntime
 {
     private readonly WasmtimeEngine _wasmtime;
     private readonly WasmRuntimeOptions _options;
-    private readonly GuestThreads _threads = new();
+    private readonly GuestThreads _threads;
 
     /// <summary>A runtime with an in-memory compiled-component cache of its own.</summary>
     public WasmtimeComponentRuntime(WasmtimeEngine wasmtime, WasmRuntimeOptions options)
@@ -26,6 +26,7 @@ internal sealed class WasmtimeComponentRuntime : IWasmRuntime
         ArgumentNullException.ThrowIfNull(cache);
         options.Validate();
         _wasmtime = wasmtime;
+        _threads = new GuestThreads(wasmtime.Slots);
         _options = options;
         Cache = cache;
     }

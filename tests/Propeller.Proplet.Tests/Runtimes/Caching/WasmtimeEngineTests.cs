@@ -33,7 +33,7 @@ public sealed class WasmtimeEngineTests : IDisposable
     public void Constructor_PoolTooLargeToReserve_FallsBackToOnDemandAndWarns()
     {
         // A million slots of 4 GiB reservations each exceeds any 64-bit address space.
-        var options = new WasmRuntimeOptions { PoolingInstances = 1_000_000, MaxMemoryBytes = 4L * 1024 * 1024 * 1024 };
+        var options = new WasmRuntimeOptions { MaxConcurrentGuests = 1_000_000, MaxMemoryBytes = 4L * 1024 * 1024 * 1024 };
 
         using var engine = new WasmtimeEngine(options, _loggerFactory.CreateLogger<WasmtimeEngine>());
 
