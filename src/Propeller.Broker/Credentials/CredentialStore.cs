@@ -25,6 +25,10 @@ internal sealed partial class CredentialStore : ICredentialStore
     private readonly Dictionary<string, EntityRecord> _entities = new(StringComparer.Ordinal);
     private readonly Dictionary<(string EntityId, string ChannelId), GrantRecord> _grants = [];
 
+    // Grants per entity, built on first use: the broker asks on every publish and subscribe, and scanning all
+    // grants each time made the ACL check grow with the fleet. Cleared whenever grants or channels change.
+    private readonly Dictionary<string, IReadOnlyList<ChannelGrant>> _grantsByEntity = new(StringComparer.Ordinal);
+
     private FileStamp _loadedStamp;
 
     // A file version that failed to load, so reads do not retry (and log) it on every call.
@@ -261,6 +265,11 @@ internal sealed partial class CredentialStore : ICredentialStore
         lock (_gate)
         {
             RefreshIfChanged(RefreshMode.Throttled);
+            if (_grantsByEntity.TryGetValue(entityId, out var cached))
+            {
+                return cached;
+            }
+
             var result = new List<ChannelGrant>();
             foreach (var grant in _grants.Values)
             {
@@ -268,6 +277,12 @@ internal sealed partial class CredentialStore : ICredentialStore
                 {
                     result.Add(new ChannelGrant(channel.TenantId, channel.Id, grant.Permissions));
                 }
+            }
+
+            // Unknown ids are not cached: anyone can make the broker look one up.
+            if (_entities.ContainsKey(entityId))
+            {
+                _grantsByEntity[entityId] = result.AsReadOnly();
             }
 
             return result;
@@ -377,6 +392,7 @@ internal sealed partial class CredentialStore : ICredentialStore
         _channels.Clear();
         _entities.Clear();
         _grants.Clear();
+        _grantsByEntity.Clear();
         foreach (var tenant in document.Tenants)
         {
             _tenants[tenant.Id] = tenant;
@@ -403,6 +419,7 @@ internal sealed partial class CredentialStore : ICredentialStore
     // Caller holds _gate and has changed the state; on a failed write the state falls back to the file.
     private void Commit()
     {
+        _grantsByEntity.Clear();
         if (_path is null)
         {
             return;

@@ -212,6 +212,24 @@ public sealed class CredentialStoreTests
     }
 
     [Fact]
+    public void GetGrants_AfterAnotherStoreRevokedOnTheSameFile_NoLongerListsTheGrant()
+    {
+        using var directory = new TempDirectory();
+        var path = directory.File("credentials.json");
+        var cli = CredentialStore.Open(path);
+        var tenant = cli.EnsureTenant("acme");
+        var channel = cli.EnsureChannel(tenant.Id, "fleet");
+        var entity = cli.CreateEntity(tenant.Id, "p", EntityRole.Proplet).Entity;
+        cli.Grant(entity.Id, channel.Id, ChannelPermissions.PublishSubscribe);
+        var broker = CredentialStore.Open(path, reloadCheckInterval: TimeSpan.Zero);
+        Assert.Single(broker.GetGrants(entity.Id));
+
+        Assert.True(CredentialStore.Open(path).Revoke(entity.Id, channel.Id));
+
+        Assert.Empty(broker.GetGrants(entity.Id));
+    }
+
+    [Fact]
     public void Change_AfterAnotherStoreWroteTheFile_KeepsBothChanges()
     {
         using var directory = new TempDirectory();
