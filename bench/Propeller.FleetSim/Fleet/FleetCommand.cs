@@ -39,7 +39,7 @@ internal static class FleetCommand
         var table = new Table("proplets", "connected", "connect s", "hb sent/s", "hb processed/s", "list p50 ms", "list p99 ms", "ever dead", "tasks ok", "task p50 ms", "task p99 ms", "cpu %");
         foreach (var count in settings.Proplets)
         {
-            Console.WriteLine($"fleet: {count} proplets, heartbeat every {settings.HeartbeatSeconds} s, {settings.Seconds} s steady, {settings.Tasks} tasks, {settings.Storage} storage");
+            Console.WriteLine($"fleet: {count} proplets, heartbeat every {settings.HeartbeatSeconds} s, {settings.Seconds} s steady, {settings.Tasks} tasks, {settings.Storage} storage, {settings.StartTopic} start topic");
             var run = await RunOneAsync(count, settings, ct).ConfigureAwait(false);
             runs.Add(run.ToJson());
             table.Add(
@@ -66,6 +66,7 @@ internal static class FleetCommand
             ["heartbeat_seconds"] = settings.HeartbeatSeconds,
             ["steady_seconds"] = settings.Seconds,
             ["storage"] = settings.Storage,
+            ["start_topic"] = settings.StartTopic,
             ["runs"] = runs,
         };
     }
@@ -100,7 +101,8 @@ internal static class FleetCommand
                             stack.Credentials.Grant(issued.Entity.Id, stack.ChannelId, ChannelPermissions.Publish | ChannelPermissions.Subscribe);
                             try
                             {
-                                var proplet = await SimulatedProplet.ConnectAsync(factory, stack.MqttPort, topics, issued.Entity.Id, issued.ApiKey, token).ConfigureAwait(false);
+                                var proplet = await SimulatedProplet.ConnectAsync(
+                                    factory, stack.MqttPort, topics, issued.Entity.Id, issued.ApiKey, settings.StartTopic == "direct", token).ConfigureAwait(false);
                                 proplets.Add(proplet);
 
                                 // Phases spread evenly over the interval, so the manager sees a steady stream rather than waves.

@@ -46,7 +46,9 @@ internal sealed class SimulatedProplet : IAsyncDisposable
         set => Volatile.Write(ref _counting, value);
     }
 
-    public static async Task<SimulatedProplet> ConnectAsync(MqttClientFactory factory, int port, TopicBuilder topics, string id, string apiKey, CancellationToken ct)
+    /// <param name="directControl">Subscribe to its own start topic too and announce <c>direct_control</c>, as our proplet does.</param>
+    public static async Task<SimulatedProplet> ConnectAsync(
+        MqttClientFactory factory, int port, TopicBuilder topics, string id, string apiKey, bool directControl, CancellationToken ct)
     {
         var client = factory.CreateMqttClient();
         var proplet = new SimulatedProplet(client, topics, id);
@@ -64,9 +66,16 @@ internal sealed class SimulatedProplet : IAsyncDisposable
                 .WithTimeout(TimeSpan.FromSeconds(60))
                 .Build();
             await client.ConnectAsync(options, ct).ConfigureAwait(false);
-            await client.SubscribeAsync(
-                factory.CreateSubscribeOptionsBuilder().WithTopicFilter(topics.ManagerStart, MqttQualityOfServiceLevel.AtLeastOnce).Build(), ct).ConfigureAwait(false);
-            var discovery = Encoding.UTF8.GetBytes($$$"""{"proplet_id":"{{{id}}}","namespace":"default","metadata":{"description":"fleetsim","proplet_version":"0.1.0"}}""");
+            var subscriptions = factory.CreateSubscribeOptionsBuilder().WithTopicFilter(topics.ManagerStart, MqttQualityOfServiceLevel.AtLeastOnce);
+            if (directControl)
+            {
+                subscriptions.WithTopicFilter(topics.ManagerStartFor(id), MqttQualityOfServiceLevel.AtLeastOnce);
+            }
+
+            await client.SubscribeAsync(subscriptions.Build(), ct).ConfigureAwait(false);
+            var direct = directControl ? ""","direct_control":true""" : "";
+            var discovery = Encoding.UTF8.GetBytes(
+                $$$"""{"proplet_id":"{{{id}}}","namespace":"default","metadata":{"description":"fleetsim","proplet_version":"0.1.0"}{{{direct}}}}""");
             await PublishAsync(client, topics.PropletCreate, discovery, ct).ConfigureAwait(false);
             return proplet;
         }
@@ -141,7 +150,10 @@ internal sealed class SimulatedProplet : IAsyncDisposable
         }
     }
 
-    /// <summary>Every start of the channel reaches every proplet; a byte search skips the ones for others cheaply.</summary>
+    /// <summary>
+    /// A channel-wide start reaches every proplet; a byte search skips the ones for others cheaply. A start on the
+    /// proplet's own topic is for it by construction.
+    /// </summary>
     private async Task OnMessageAsync(MqttApplicationMessageReceivedEventArgs e)
     {
         var payload = e.ApplicationMessage.Payload;

@@ -11,4 +11,12 @@ public sealed record DiscoveryMessage
 
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public PropletMetadata? Metadata { get; set; }
+
+    /// <summary>
+    /// Ours, additive: the proplet also listens on its own <c>control/manager/start/{id}</c> and
+    /// <c>control/manager/stop/{id}</c>, so a command for it alone need not reach every proplet of the channel.
+    /// Absent (an original proplet) means false.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool DirectControl { get; set; }
 }

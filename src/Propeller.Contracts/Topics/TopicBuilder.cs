@@ -44,6 +44,21 @@ public sealed class TopicBuilder
 
     public string ManagerInvoke => For(TopicSuffixes.ManagerInvoke);
 
+    /// <summary>Ours: the start topic of one proplet that announced <c>direct_control</c>.</summary>
+    public string ManagerStartFor(string propletId) => $"{ManagerStart}/{DirectTopicSegment(propletId)}";
+
+    /// <summary>Ours: the stop topic of one proplet that announced <c>direct_control</c>.</summary>
+    public string ManagerStopFor(string propletId) => $"{ManagerStop}/{DirectTopicSegment(propletId)}";
+
+    /// <summary>Whether <paramref name="propletId"/> can name a topic level (no wildcard, separator or NUL).</summary>
+    public static bool IsTopicSafe(string propletId) =>
+        !string.IsNullOrEmpty(propletId) && propletId.AsSpan().IndexOfAny("/+#\0") < 0;
+
+    private static string DirectTopicSegment(string propletId) =>
+        IsTopicSafe(propletId)
+            ? propletId
+            : throw new ArgumentException($"Proplet id '{propletId}' cannot be a topic level.", nameof(propletId));
+
     public string ManagerDiscover => For(TopicSuffixes.ManagerDiscover);
 
     public string RegistryProplet => For(TopicSuffixes.RegistryProplet);

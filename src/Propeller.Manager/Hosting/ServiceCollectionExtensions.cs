@@ -36,6 +36,7 @@ internal static class ServiceCollectionExtensions
         services.AddSingleton<ShutdownGate>();
         services.AddSingleton<TaskLocks>();
         services.AddSingleton<PropletLocks>();
+        services.AddSingleton<DirectControlProplets>();
         services.AddSingleton<RoundRobinSelector>();
         services.AddSingleton<PropletPlacement>();
         services.AddSingleton<PropletLossHandler>();

@@ -8,13 +8,19 @@ namespace Propeller.Manager.Proplets;
 /// What proplets say about themselves: discovery, heartbeats, Last Wills and system metrics
 /// (manager-reference §3.3 with DECISIONS §4 Manager 7).
 /// </summary>
-internal sealed partial class PropletReports(IPropellerStore store, PropletLocks locks, TimeProvider timeProvider, ILogger<PropletReports> logger)
+internal sealed partial class PropletReports(
+    IPropellerStore store,
+    PropletLocks locks,
+    DirectControlProplets direct,
+    TimeProvider timeProvider,
+    ILogger<PropletReports> logger)
 {
     /// <summary>Registers a new proplet, or refreshes the metadata of a known one, keeping its name and history.</summary>
     public async Task RecordDiscoveryAsync(DiscoveryMessage discovery, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(discovery);
         using var held = await locks.AcquireAsync(discovery.PropletId, cancellationToken).ConfigureAwait(false);
+        direct.Record(discovery.PropletId, discovery.DirectControl);
         if (await store.Proplets.GetAsync(discovery.PropletId, cancellationToken).ConfigureAwait(false) is null
             && await TryCreateAsync(discovery.PropletId, discovery.Metadata, cancellationToken).ConfigureAwait(false) is { } created)
         {

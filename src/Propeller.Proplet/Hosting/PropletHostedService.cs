@@ -180,6 +180,7 @@ internal sealed partial class PropletHostedService : BackgroundService
             PropletId = _options.PropletId,
             Namespace = _options.Namespace,
             Metadata = HostInfo.Describe(_options),
+            DirectControl = ManagerCommandListener.ListensDirectly(_options),
         };
         try
         {

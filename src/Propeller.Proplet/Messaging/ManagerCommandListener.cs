@@ -28,10 +28,21 @@ internal sealed partial class ManagerCommandListener(
         await client.SubscribeAsync(topics.ManagerStart, OnStartAsync, cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(topics.ManagerStop, OnStopAsync, cancellationToken).ConfigureAwait(false);
         await client.SubscribeAsync(topics.ManagerInvoke, OnInvokeAsync, cancellationToken).ConfigureAwait(false);
+        if (ListensDirectly(options))
+        {
+            await client.SubscribeAsync(topics.ManagerStartFor(options.PropletId), OnStartAsync, cancellationToken).ConfigureAwait(false);
+            await client.SubscribeAsync(topics.ManagerStopFor(options.PropletId), OnStopAsync, cancellationToken).ConfigureAwait(false);
+        }
 
         // The proxy's answers: registry/server chunks and registry/status.
         await registry.SubscribeAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Whether this proplet also takes commands on its own start and stop topics (and so announces
+    /// <c>direct_control</c>): a manager then sends a command meant for it alone there, not to the whole channel.
+    /// </summary>
+    public static bool ListensDirectly(PropletOptions options) => TopicBuilder.IsTopicSafe(options.PropletId);
 
     private Task OnStartAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken) =>
         TryRead(topic, payload, PropellerJson.Context.StartMessage) is { } start

@@ -32,6 +32,17 @@ public sealed class PropellerJsonTests
     }
 
     [Fact]
+    public void Discovery_DirectControl_IsWrittenOnlyWhenSetAndReadBack()
+    {
+        var plain = PropellerJson.ToText(new Propeller.Contracts.Messages.DiscoveryMessage { PropletId = "p" }, PropellerJsonContext.Default.DiscoveryMessage);
+        var direct = PropellerJson.ToText(new Propeller.Contracts.Messages.DiscoveryMessage { PropletId = "p", DirectControl = true }, PropellerJsonContext.Default.DiscoveryMessage);
+
+        Assert.DoesNotContain("direct_control", plain, StringComparison.Ordinal);
+        Assert.Contains("\"direct_control\":true", direct, StringComparison.Ordinal);
+        Assert.True(PropellerJson.Parse(Encoding.UTF8.GetBytes(direct), PropellerJsonContext.Default.DiscoveryMessage).DirectControl);
+    }
+
+    [Fact]
     public void Parse_NumbersAsStrings_AreAccepted()
     {
         var metadata = PropellerJson.Parse("""{"proplet_id":"p","metadata":{"total_memory_bytes":"17179869184"}}"""u8, PropellerJsonContext.Default.DiscoveryMessage);

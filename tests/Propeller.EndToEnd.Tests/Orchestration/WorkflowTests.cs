@@ -161,7 +161,11 @@ public sealed class WorkflowTests(ITestOutputHelper output)
             watcher._client = await env.ConnectClientAsync("start-watcher-" + Guid.NewGuid().ToString("N")[..8]);
             var (tenant, channel) = env.ChannelOfManager();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            await watcher._client.SubscribeAsync(new TopicBuilder(tenant, channel).ManagerStart, watcher.OnStartAsync, timeout.Token);
+            var topics = new TopicBuilder(tenant, channel);
+
+            // Our proplets announce direct_control, so a start meant for one of them is on its own topic.
+            await watcher._client.SubscribeAsync(topics.ManagerStart, watcher.OnStartAsync, timeout.Token);
+            await watcher._client.SubscribeAsync(topics.ManagerStart + "/+", watcher.OnStartAsync, timeout.Token);
             return watcher;
         }
 

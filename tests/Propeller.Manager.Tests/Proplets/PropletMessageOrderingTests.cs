@@ -32,7 +32,7 @@ public sealed class PropletMessageOrderingTests : IAsyncDisposable
         _loggerFactory = LoggerFactory.Create(b => b.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
         _inner = new MemoryStore(_loggerFactory.CreateLogger<MemoryStore>());
         _store = new PausingStore(_inner);
-        var reports = new PropletReports(_store, _propletLocks, TimeProvider.System, _loggerFactory.CreateLogger<PropletReports>());
+        var reports = new PropletReports(_store, _propletLocks, new DirectControlProplets(), TimeProvider.System, _loggerFactory.CreateLogger<PropletReports>());
         var tasks = new TaskReports(_store, _taskLocks, TimeProvider.System, _loggerFactory.CreateLogger<TaskReports>());
         _router = new ManagerMessageRouter(_topics, "manager", reports, tasks, new PendingInvocations(), _loggerFactory.CreateLogger<ManagerMessageRouter>());
         _service = new PropletService(_store, _propletLocks, _topics, TimeProvider.System, _loggerFactory.CreateLogger<PropletService>());
