@@ -107,6 +107,42 @@ public sealed class SqliteStoreTests : StoreContractTests
     }
 
     [Fact]
+    public async Task RecordHeartbeat_BurstWithUnknownIds_StoresEveryKnownOneAndFailsOnlyTheUnknown()
+    {
+        // A burst is written in batches (one transaction each); an unknown id must fail alone, not its batch.
+        var at = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        var known = Enumerable.Range(0, 300).Select(i => $"burst-{i}").ToList();
+        foreach (var id in known)
+        {
+            await Store.Proplets.CreateAsync(new Proplet { Id = id, Name = id }, Ct);
+        }
+
+        var beats = known.Select(id => (Id: id, Known: true))
+            .Concat(Enumerable.Range(0, 20).Select(i => (Id: $"ghost-{i}", Known: false)))
+            .OrderBy(b => b.Id.GetHashCode(StringComparison.Ordinal))
+            .Select(async b =>
+            {
+                try
+                {
+                    await Store.Proplets.RecordHeartbeatAsync(b.Id, at, Ct);
+                    return (b.Known, Stored: true);
+                }
+                catch (EntityNotFoundException)
+                {
+                    return (b.Known, Stored: false);
+                }
+            })
+            .ToList();
+        var outcomes = await Task.WhenAll(beats);
+
+        Assert.All(outcomes, o => Assert.Equal(o.Known, o.Stored));
+        foreach (var id in known)
+        {
+            Assert.Equal([at], (await Store.Proplets.GetAsync(id, Ct))!.AliveHistory);
+        }
+    }
+
+    [Fact]
     public async Task AddTaskMetrics_Stored_RowHasUpstreamIdAndFixedWidthUtcTime()
     {
         await Store.Tasks.CreateAsync(NewTask("t-row", DateTimeOffset.UtcNow), Ct);

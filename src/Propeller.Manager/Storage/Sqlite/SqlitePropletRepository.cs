@@ -15,6 +15,8 @@ internal sealed class SqlitePropletRepository(SqliteConnectionFactory connection
 
     private const string AliveCondition = "(offline = 0 AND last_alive_at IS NOT NULL AND last_alive_at >= $since)";
 
+    private readonly SqliteHeartbeatWriter _heartbeats = new(connections, ParseHistory, HistoryJson);
+
     private static PropellerJsonContext Json => PropellerJsonContext.Default;
 
     public async Task CreateAsync(Proplet proplet, CancellationToken cancellationToken)
@@ -68,33 +70,8 @@ internal sealed class SqlitePropletRepository(SqliteConnectionFactory connection
         RequireOne(changed, id);
     }
 
-    public async Task RecordHeartbeatAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var connection = await connections.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using (connection.ConfigureAwait(false))
-        {
-            // BEGIN IMMEDIATE takes the write lock before the read, so two heartbeats cannot lose one another.
-            using var transaction = connection.BeginTransaction(deferred: false);
-            using var read = connection.CreateCommand();
-            read.Transaction = transaction;
-            read.CommandText = "SELECT alive_history FROM proplets WHERE id = $id;";
-            read.Add("$id", id);
-            if (await read.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string stored)
-            {
-                throw new EntityNotFoundException($"proplet '{id}' not found");
-            }
-
-            var history = AliveHistory.Append(ParseHistory(stored), at);
-            using var write = connection.CreateCommand();
-            write.Transaction = transaction;
-            write.CommandText = "UPDATE proplets SET alive_history = $alive_history, last_alive_at = $last_alive_at, offline = 0 WHERE id = $id;";
-            write.Add("$id", id);
-            write.Add("$alive_history", HistoryJson(history));
-            write.Add("$last_alive_at", SqliteValues.Time(history[^1]));
-            await write.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task RecordHeartbeatAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        _heartbeats.RecordAsync(id, at, cancellationToken);
 
     public async Task MarkOfflineAsync(string id, CancellationToken cancellationToken) =>
         RequireOne(await ExecuteAsync("UPDATE proplets SET offline = 1 WHERE id = $id;", c => c.Add("$id", id), cancellationToken).ConfigureAwait(false), id);
