@@ -193,7 +193,17 @@ int port_config_parse_mqtt_address(const char *text, char *host, size_t host_cap
 }
 
 /* Reads `key = "value"` lines of [section] from a config.toml; fills only the identity fields still empty.
- * A missing file is not an error; a line too long or a malformed string is. */
+ * A missing file is not an error; a line too long or a malformed string is. A build without a file system
+ * (the Zephyr firmware, PROPLET_NO_CONFIG_FILE) takes its identity from Kconfig and NVS only. */
+#ifdef PROPLET_NO_CONFIG_FILE
+static int load_toml(port_config *out, char *err, size_t err_cap)
+{
+    (void)out;
+    (void)err;
+    (void)err_cap;
+    return PORT_OK;
+}
+#else
 static int load_toml(port_config *out, char *err, size_t err_cap)
 {
     FILE *f = fopen(out->config_file, "r");
@@ -284,6 +294,7 @@ static int load_toml(port_config *out, char *err, size_t err_cap)
     (void)fclose(f);
     return rc;
 }
+#endif
 
 typedef struct {
     const char *name;
