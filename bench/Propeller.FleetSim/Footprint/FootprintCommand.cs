@@ -57,6 +57,10 @@ internal static class FootprintCommand
                 ["PROPLET_LOG_LEVEL"] = "warn",
                 ["PROPLET_METRICS_ENABLED"] = "false",
                 ["PROPLET_CACHE_DIR"] = Path.Combine(dataDir, "cache"),
+
+                // Every nap runs at once: the measure is the RSS of that many live guests, not of the default 64
+                // with the rest waiting for a slot.
+                ["PROPLET_MAX_CONCURRENT_TASKS"] = settings.Tasks.ToString(CultureInfo.InvariantCulture),
             });
             using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{httpPort}/"), Timeout = TimeSpan.FromSeconds(60) };
             await WaitForPropletAsync(http, [manager, proplet], ct).ConfigureAwait(false);
