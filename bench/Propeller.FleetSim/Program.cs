@@ -12,7 +12,7 @@ namespace Propeller.FleetSim;
 internal static class Program
 {
     private const string Usage = """
-        usage: Propeller.FleetSim fleet [--proplets 1000,5000] [--heartbeat-seconds 5] [--seconds 30] [--tasks 200] [--storage sqlite|memory]
+        usage: Propeller.FleetSim fleet [--proplets 1000,5000] [--heartbeat-seconds 5] [--seconds 30] [--tasks 200 | --tasks 200,0] [--storage sqlite|memory] [--start-topic direct|channel] [--broker embedded|mosquitto]
                Propeller.FleetSim footprint [--tasks 100] [--nap-ms 5000] [--settle-seconds 5]
         """;
 
@@ -39,7 +39,8 @@ internal static class Program
                 "footprint" => await FootprintCommand.RunAsync(FootprintSettings.From(options), stop.Token).ConfigureAwait(false),
                 _ => throw new ArgumentException($"unknown command '{args[0]}'"),
             };
-            var path = ResultFile.Write(args[0], report);
+            // One file per broker, so the suite keeps both fleets side by side.
+            var path = ResultFile.Write(args[0] == "fleet" ? $"fleet-{report["broker"]}" : args[0], report);
             Console.WriteLine($"wrote {path}");
             return 0;
         }

@@ -22,6 +22,9 @@ public sealed class MosquittoProcess : IAsyncDisposable
 
     public int Port { get; }
 
+    /// <summary>The broker's process id, e.g. to read its CPU time.</summary>
+    public int ProcessId => _process.Id;
+
     public string Address => string.Create(CultureInfo.InvariantCulture, $"tcp://127.0.0.1:{Port}");
 
     /// <summary>The path of the mosquitto binary; a missing one fails the test.</summary>

@@ -36,13 +36,16 @@ internal static class FleetCommand
         ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
 
         var runs = new JsonArray();
-        var table = new Table("proplets", "connected", "connect s", "hb sent/s", "hb processed/s", "list p50 ms", "list p99 ms", "ever dead", "tasks ok", "task p50 ms", "task p99 ms", "cpu %");
-        foreach (var count in settings.Proplets)
+        var table = new Table("broker", "proplets", "connected", "connect s", "hb sent/s", "hb processed/s", "list p50 ms", "list p99 ms", "ever dead", "tasks ok", "task p50 ms", "task p99 ms", "cpu %", "broker cpu %");
+        for (var index = 0; index < settings.Proplets.Count; index++)
         {
-            Console.WriteLine($"fleet: {count} proplets, heartbeat every {settings.HeartbeatSeconds} s, {settings.Seconds} s steady, {settings.Tasks} tasks, {settings.Storage} storage, {settings.StartTopic} start topic");
-            var run = await RunOneAsync(count, settings, ct).ConfigureAwait(false);
+            var count = settings.Proplets[index];
+            var taskCount = settings.TasksFor(index);
+            Console.WriteLine($"fleet: {count} proplets, heartbeat every {settings.HeartbeatSeconds} s, {settings.Seconds} s steady, {taskCount} tasks, {settings.Storage} storage, {settings.StartTopic} start topic, {settings.Broker} broker");
+            var run = await RunOneAsync(count, taskCount, settings, ct).ConfigureAwait(false);
             runs.Add(run.ToJson());
             table.Add(
+                settings.Broker,
                 count.ToString(CultureInfo.InvariantCulture),
                 run.Connected.ToString(CultureInfo.InvariantCulture),
                 F(run.ConnectSeconds),
@@ -54,7 +57,8 @@ internal static class FleetCommand
                 $"{run.TasksCompleted}/{run.TasksStarted}",
                 F(run.TaskP50),
                 F(run.TaskP99),
-                F(run.CpuPercent));
+                F(run.CpuPercent),
+                F(run.BrokerCpuPercent));
         }
 
         Console.WriteLine();
@@ -67,15 +71,16 @@ internal static class FleetCommand
             ["steady_seconds"] = settings.Seconds,
             ["storage"] = settings.Storage,
             ["start_topic"] = settings.StartTopic,
+            ["broker"] = settings.Broker,
             ["runs"] = runs,
         };
     }
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString("0.0", CultureInfo.InvariantCulture);
 
-    private static async Task<FleetRun> RunOneAsync(int count, FleetSettings settings, CancellationToken ct)
+    private static async Task<FleetRun> RunOneAsync(int count, int taskCount, FleetSettings settings, CancellationToken ct)
     {
-        await using var stack = await FleetStack.StartAsync(count, settings.Storage, ct).ConfigureAwait(false);
+        await using var stack = await FleetStack.StartAsync(count, settings.Storage, settings.Broker, ct).ConfigureAwait(false);
         using var http = new HttpClient { BaseAddress = stack.ManagerUrl, Timeout = TimeSpan.FromSeconds(60) };
         var topics = new TopicBuilder(stack.TenantId, stack.ChannelId);
         var interval = TimeSpan.FromSeconds(settings.HeartbeatSeconds);
@@ -84,6 +89,11 @@ internal static class FleetCommand
         var heartbeats = new ConcurrentBag<Task>();
         var connectErrors = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
         var factory = new MqttClientFactory();
+        if (settings.Broker == FleetStack.Mosquitto)
+        {
+            Console.WriteLine($"  {count} proplet entities created and mosquitto started in {stack.ProvisionSeconds:0.0} s (not in connect s)");
+        }
+
         var clock = Stopwatch.StartNew();
         try
         {
@@ -97,8 +107,7 @@ internal static class FleetCommand
                         new ParallelOptions { MaxDegreeOfParallelism = 32, CancellationToken = budget.Token },
                         async (i, token) =>
                         {
-                            var issued = stack.Credentials.CreateEntity(stack.TenantId, $"sim-{i}", EntityRole.Proplet);
-                            stack.Credentials.Grant(issued.Entity.Id, stack.ChannelId, ChannelPermissions.Publish | ChannelPermissions.Subscribe);
+                            var issued = stack.Proplet(i);
                             try
                             {
                                 var proplet = await SimulatedProplet.ConnectAsync(
@@ -136,7 +145,7 @@ internal static class FleetCommand
             var dead = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
             var deadPoll = PollDeadAsync(http, ids, dead, pollStop.Token);
 
-            var tasks = await RunTasksAsync(http, settings.Tasks, ct).ConfigureAwait(false);
+            var tasks = await RunTasksAsync(http, taskCount, ct).ConfigureAwait(false);
             Console.WriteLine($"  tasks: {tasks.Completed}/{tasks.Started} completed, p50 {Percentiles.Of(tasks.Latencies, 50)} ms");
             foreach (var error in tasks.Errors)
             {
@@ -145,6 +154,7 @@ internal static class FleetCommand
 
             var process = Process.GetCurrentProcess();
             var cpuBefore = process.TotalProcessorTime;
+            var brokerCpuBefore = stack.BrokerProcessorTime;
             foreach (var proplet in proplets)
             {
                 proplet.Counting = true;
@@ -162,6 +172,9 @@ internal static class FleetCommand
             var windowEnd = DateTimeOffset.UtcNow;
             process.Refresh();
             var cpuPercent = (process.TotalProcessorTime - cpuBefore).TotalSeconds / windowSeconds / Environment.ProcessorCount * 100;
+            var brokerCpuPercent = stack.BrokerProcessorTime is { } brokerCpuAfter && brokerCpuBefore is { } brokerCpuStart
+                ? (brokerCpuAfter - brokerCpuStart).TotalSeconds / windowSeconds / Environment.ProcessorCount * 100
+                : double.NaN;
 
             await pollStop.CancelAsync().ConfigureAwait(false);
             await deadPoll.ConfigureAwait(false);
@@ -169,16 +182,16 @@ internal static class FleetCommand
             await Task.WhenAll(heartbeats).ConfigureAwait(false);
 
             // Heartbeats have stopped, so the manager's last-10 history still holds the whole window.
-            var processed = await CountProcessedAsync(http, ids, windowStart, windowEnd, ct).ConfigureAwait(false);
+            var (processed, unknown) = await CountProcessedAsync(http, ids, windowStart, windowEnd, ct).ConfigureAwait(false);
             var sent = proplets.Sum(p => p.HeartbeatsSent);
             var failed = proplets.Sum(p => p.HeartbeatsFailed);
-            Console.WriteLine($"  window {windowSeconds:0.0} s: {sent} heartbeats sent, {processed} recorded by the manager, {failed} publishes failed over the run, {dead.Count} proplets seen dead, cpu {cpuPercent:0} %");
+            Console.WriteLine($"  window {windowSeconds:0.0} s: {sent} heartbeats sent, {processed} recorded by the manager, {failed} publishes failed over the run, {dead.Count} proplets seen dead, {unknown} unknown to the manager, cpu {cpuPercent:0} %{(double.IsNaN(brokerCpuPercent) ? "" : $", mosquitto cpu {brokerCpuPercent:0} %")}");
             return new FleetRun(
-                count, proplets.Count, connectSeconds, [.. connectErrors.Select(kv => $"{kv.Value}x {kv.Key}")],
+                settings.Broker, count, proplets.Count, connectSeconds, [.. connectErrors.Select(kv => $"{kv.Value}x {kv.Key}")],
                 windowSeconds, sent, processed, failed,
                 Percentiles.Of(listLatencies, 50), Percentiles.Of(listLatencies, 99), listLatencies.Count,
-                dead.Count, tasks.Started, tasks.Completed, tasks.Errors,
-                Percentiles.Of(tasks.Latencies, 50), Percentiles.Of(tasks.Latencies, 99), cpuPercent);
+                dead.Count, unknown, tasks.Started, tasks.Completed, tasks.Errors,
+                Percentiles.Of(tasks.Latencies, 50), Percentiles.Of(tasks.Latencies, 99), cpuPercent, brokerCpuPercent);
         }
         finally
         {
@@ -245,16 +258,28 @@ internal static class FleetCommand
         return latencies;
     }
 
-    /// <summary>Heartbeats the manager recorded (its alive history per proplet) between the two instants.</summary>
-    private static async Task<long> CountProcessedAsync(HttpClient http, HashSet<string> ids, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
+    /// <summary>
+    /// Heartbeats the manager recorded (its alive history per proplet) between the two instants, and how many of the
+    /// connected proplets it does not know at all (an overloaded broker may have lost their discovery).
+    /// </summary>
+    private static async Task<(long Processed, int Unknown)> CountProcessedAsync(HttpClient http, HashSet<string> ids, DateTimeOffset from, DateTimeOffset to, CancellationToken ct)
     {
         long total = 0;
+        var unknown = 0;
         await Parallel.ForEachAsync(ids, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = ct }, async (id, token) =>
         {
-            var page = await http.GetFromJsonAsync($"proplets/{id}/alive-history?limit=100", Json.AliveHistoryPage, token).ConfigureAwait(false);
+            using var response = await http.GetAsync($"proplets/{id}/alive-history?limit=100", token).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                Interlocked.Increment(ref unknown);
+                return;
+            }
+
+            response.EnsureSuccessStatusCode();
+            var page = await response.Content.ReadFromJsonAsync(Json.AliveHistoryPage, token).ConfigureAwait(false);
             Interlocked.Add(ref total, page!.History.Count(t => t >= from && t <= to));
         }).ConfigureAwait(false);
-        return total;
+        return (total, unknown);
     }
 
     /// <summary>
@@ -337,13 +362,14 @@ internal static class FleetCommand
     private sealed record TaskOutcome(int Started, int Completed, List<double> Latencies, List<string> Errors);
 
     private sealed record FleetRun(
-        int Proplets, int Connected, double ConnectSeconds, List<string> ConnectErrors,
+        string Broker, int Proplets, int Connected, double ConnectSeconds, List<string> ConnectErrors,
         double WindowSeconds, long HeartbeatsSent, long HeartbeatsProcessed, long HeartbeatsFailed,
         double ListP50, double ListP99, int ListSamples,
-        int EverDead, int TasksStarted, int TasksCompleted, List<string> TaskErrors, double TaskP50, double TaskP99, double CpuPercent)
+        int EverDead, int UnknownToManager, int TasksStarted, int TasksCompleted, List<string> TaskErrors, double TaskP50, double TaskP99, double CpuPercent, double BrokerCpuPercent)
     {
         public JsonObject ToJson() => new()
         {
+            ["broker"] = Broker,
             ["proplets"] = Proplets,
             ["connected"] = Connected,
             ["connect_seconds"] = Math.Round(ConnectSeconds, 2),
@@ -358,12 +384,16 @@ internal static class FleetCommand
             ["list_proplets_p99_ms"] = ListP99,
             ["list_proplets_samples"] = ListSamples,
             ["alive_proplets_ever_reported_dead"] = EverDead,
+            ["connected_proplets_unknown_to_manager"] = UnknownToManager,
             ["tasks_started"] = TasksStarted,
             ["tasks_completed"] = TasksCompleted,
             ["task_errors"] = new JsonArray([.. TaskErrors.Select(e => (JsonNode)e)]),
             ["task_latency_p50_ms"] = Nullable(TaskP50),
             ["task_latency_p99_ms"] = Nullable(TaskP99),
             ["process_cpu_percent_of_machine"] = Math.Round(CpuPercent, 1),
+
+            // Mosquitto runs in its own process; null with the embedded broker, whose CPU is in the figure above.
+            ["mosquitto_cpu_percent_of_machine"] = double.IsNaN(BrokerCpuPercent) ? null : JsonValue.Create(Math.Round(BrokerCpuPercent, 1)),
         };
 
         private static JsonNode? Nullable(double value) => double.IsNaN(value) ? null : JsonValue.Create(value);
