@@ -77,8 +77,6 @@ public sealed class PropletMessageOrderingTests : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _inner.DisposeAsync();
-        _propletLocks.Dispose();
-        _taskLocks.Dispose();
         _loggerFactory.Dispose();
     }
 
