@@ -65,19 +65,12 @@ int main(void)
         return 2;
     }
     const char *ns = getenv("PROPLET_MANAGER_K8S_NAMESPACE");
-    if (cfg.max_concurrent_tasks > PROPLET_MAX_TASKS) {
-        port_log(PORT_LOG_WARN, "PROPLET_MAX_CONCURRENT_TASKS %u is above this build's %u: using %u",
-                 (unsigned)cfg.max_concurrent_tasks, (unsigned)PROPLET_MAX_TASKS, (unsigned)PROPLET_MAX_TASKS);
-        cfg.max_concurrent_tasks = PROPLET_MAX_TASKS;
-    }
-    if (cfg.max_memory_bytes > UINT32_MAX) {
-        fprintf(stderr, "PROPLET_MAX_MEMORY_BYTES: at most %u on this proplet\n", (unsigned)UINT32_MAX);
+    if (proplet_settle_config(&cfg, err, sizeof err) != PORT_OK) {
+        fprintf(stderr, "%s\n", err);
         return 2;
     }
 
-    engine_config ec = {.max_memory_bytes = (uint32_t)cfg.max_memory_bytes,
-                        .wasm_stack_bytes = cfg.wasm_stack_bytes,
-                        .max_instances = cfg.max_concurrent_tasks};
+    engine_config ec = proplet_engine_config(&cfg);
     if (engine_init(&ec) != ENGINE_OK) {
         fprintf(stderr, "propeller-proplet-c: the Wasm engine did not start\n");
         return 1;
@@ -91,26 +84,18 @@ int main(void)
         return 1;
     }
 
-    proplet_config pc = {
-        .tenant_id = cfg.tenant_id,
-        .channel_id = cfg.channel_id,
-        .proplet_id = cfg.entity_id,
-        .ns = ns,
-        .qos = cfg.mqtt_qos,
-        .liveness_interval_ms = cfg.liveness_interval_s * 1000u,
-        .max_concurrent_tasks = cfg.max_concurrent_tasks,
-        .max_memory_bytes = (uint32_t)cfg.max_memory_bytes,
-        .task_timeout_ms = cfg.task_timeout_s > UINT32_MAX / 1000u ? UINT32_MAX : cfg.task_timeout_s * 1000u,
-        .chunk_timeout_ms = (uint32_t)(chunk_timeout_s * 1000u),
-        .max_binary_bytes = (size_t)max_binary,
-        .task_stack_bytes = (size_t)stack_bytes,
-        .chunk_arena = arena,
-        .chunk_arena_len = arena_len,
-        .wasm_runtime = "wasmtime-c",
-        .proplet_version = PROPLET_C_VERSION,
-        .description = getenv("PROPLET_DESCRIPTION"),
-        .location = getenv("PROPLET_LOCATION"),
-    };
+    proplet_config pc;
+    proplet_config_from_port(&pc, &cfg);
+    pc.ns = ns;
+    pc.chunk_timeout_ms = (uint32_t)(chunk_timeout_s * 1000u);
+    pc.max_binary_bytes = (size_t)max_binary;
+    pc.task_stack_bytes = (size_t)stack_bytes;
+    pc.chunk_arena = arena;
+    pc.chunk_arena_len = arena_len;
+    pc.wasm_runtime = "wasmtime-c";
+    pc.proplet_version = PROPLET_C_VERSION;
+    pc.description = getenv("PROPLET_DESCRIPTION");
+    pc.location = getenv("PROPLET_LOCATION");
     if (proplet_init(&pc, err, sizeof err) != PORT_OK) {
         fprintf(stderr, "propeller-proplet-c: %s\n", err);
         free(arena);

@@ -669,6 +669,46 @@ static void on_state(void *ctx, bool connected)
 
 /* ---- set-up, loop, shutdown ------------------------------------------------------------------------------------- */
 
+int proplet_settle_config(port_config *cfg, char *err, size_t err_cap)
+{
+    if (cfg == NULL) {
+        return PORT_ERR_INVAL;
+    }
+    if (cfg->max_concurrent_tasks > PROPLET_MAX_TASKS) {
+        port_log(PORT_LOG_WARN, "PROPLET_MAX_CONCURRENT_TASKS %u is above this build's %u: using %u",
+                 (unsigned)cfg->max_concurrent_tasks, (unsigned)PROPLET_MAX_TASKS, (unsigned)PROPLET_MAX_TASKS);
+        cfg->max_concurrent_tasks = PROPLET_MAX_TASKS;
+    }
+    if (cfg->max_memory_bytes > UINT32_MAX) {
+        if (err != NULL && err_cap > 0) {
+            snprintf(err, err_cap, "PROPLET_MAX_MEMORY_BYTES: at most %u on this proplet", (unsigned)UINT32_MAX);
+        }
+        return PORT_ERR_INVAL;
+    }
+    return PORT_OK;
+}
+
+engine_config proplet_engine_config(const port_config *cfg)
+{
+    engine_config ec = {.max_memory_bytes = (uint32_t)cfg->max_memory_bytes,
+                        .wasm_stack_bytes = cfg->wasm_stack_bytes,
+                        .max_instances = cfg->max_concurrent_tasks};
+    return ec;
+}
+
+void proplet_config_from_port(proplet_config *out, const port_config *cfg)
+{
+    memset(out, 0, sizeof *out);
+    out->tenant_id = cfg->tenant_id;
+    out->channel_id = cfg->channel_id;
+    out->proplet_id = cfg->entity_id;
+    out->qos = cfg->mqtt_qos;
+    out->liveness_interval_ms = cfg->liveness_interval_s * 1000u;
+    out->max_concurrent_tasks = cfg->max_concurrent_tasks;
+    out->max_memory_bytes = (uint32_t)cfg->max_memory_bytes;
+    out->task_timeout_ms = cfg->task_timeout_s > UINT32_MAX / 1000u ? UINT32_MAX : cfg->task_timeout_s * 1000u;
+}
+
 int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
 {
     if (cfg == NULL) {

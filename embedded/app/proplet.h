@@ -43,6 +43,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "config.h"
+#include "engine.h"
 #include "port.h"
 
 #ifdef __cplusplus
@@ -77,6 +79,19 @@ typedef struct {
     const char *description;
     const char *location;
 } proplet_config;
+
+/* Settles a loaded port_config against this build, as both mains do before starting anything:
+ * max_concurrent_tasks above PROPLET_MAX_TASKS is lowered to it (with a warning in the log); a max_memory_bytes
+ * above UINT32_MAX is refused (PORT_ERR_INVAL with the reason in err). */
+int proplet_settle_config(port_config *cfg, char *err, size_t err_cap);
+
+/* The engine settings of a settled cfg (memory cap, wasm stack, one instance per concurrent task). */
+engine_config proplet_engine_config(const port_config *cfg);
+
+/* Zeroes *out and fills the fields that come from a settled cfg: ids, qos, liveness interval, concurrency, memory
+ * cap and task timeout (seconds to ms, saturating). The caller sets the rest (ns, chunk and stack sizes, arena,
+ * discovery metadata). */
+void proplet_config_from_port(proplet_config *out, const port_config *cfg);
 
 /* Copies what it needs from cfg (strings included). The engine must already be initialised (engine_init). */
 int proplet_init(const proplet_config *cfg, char *err, size_t err_cap);

@@ -17,7 +17,7 @@
  *                     wasm_stack_bytes, no app heap, max_memory_pages = cap / 64 KiB), checks the default memory
  *                     again, then wasm_runtime_create_exec_env.
  *   engine_call       wasm_runtime_lookup_function (+ fallbacks), wasm_func_get_param_types/result_types, argument
- *                     parsing and result formatting identical to engine_wasmtime.c, wasm_runtime_call_wasm_a.
+ *                     parsing and result formatting of engine_values.c (shared with engine_wasmtime.c), wasm_runtime_call_wasm_a.
  *   stop / timeout    engine_request_stop and engine_tick call wasm_runtime_terminate on a running instance (its
  *                     flags and the "running" mark are guarded by one mutex, so a terminate never races a destroy).
  *
@@ -28,12 +28,11 @@
  * timeout can end it (modules built for the proplet export functions and have no start function).
  */
 #include "engine.h"
+#include "engine_values.h"
 #include "port.h"
 
 #include "wasm_export.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,9 +42,7 @@
 #define ENGINE_WAMR_POOL_BYTES 0 /* 0: WAMR's system allocator (os_malloc); else a static pool of that size */
 #endif
 
-#define WASM_PAGE 65536u
-#define ENGINE_MAX_PARAMS 16u
-#define ENGINE_MAX_RESULTS 4u
+#define WASM_PAGE ENGINE_WASM_PAGE_BYTES
 #define WAMR_ERROR_MAX 128u
 
 struct engine_module {
@@ -80,15 +77,6 @@ static struct {
 #if ENGINE_WAMR_POOL_BYTES > 0
 static uint8_t g_pool[ENGINE_WAMR_POOL_BYTES] __attribute__((aligned(8)));
 #endif
-
-static const char *const k_fallbacks[] = {"main", "run", "_start"};
-
-static void set_text(char *buf, size_t cap, const char *text)
-{
-    if (buf != NULL && cap > 0) {
-        snprintf(buf, cap, "%s", text);
-    }
-}
 
 /* WAMR prefixes exceptions with "Exception: "; the proplet reports the bare text like the host engine. */
 static const char *bare_exception(const char *text)
@@ -290,11 +278,11 @@ engine_module *engine_load(const uint8_t *bytes, size_t len, char *err, size_t e
 {
     char text[WAMR_ERROR_MAX];
     if (!g_engine.ready) {
-        set_text(err, errcap, "engine not initialised");
+        engine_text_set(err, errcap, "engine not initialised");
         return NULL;
     }
     if (bytes == NULL || len == 0 || len > UINT32_MAX) {
-        set_text(err, errcap, "Failed to compile WAMR module from binary: empty or oversized module");
+        engine_text_set(err, errcap, "Failed to compile WAMR module from binary: empty or oversized module");
         return NULL;
     }
     engine_module *handle = calloc(1, sizeof *handle);
@@ -302,7 +290,7 @@ engine_module *engine_load(const uint8_t *bytes, size_t len, char *err, size_t e
     if (handle == NULL || copy == NULL) {
         free(handle);
         free(copy);
-        set_text(err, errcap, "out of host memory");
+        engine_text_set(err, errcap, "out of host memory");
         return NULL;
     }
     memcpy(copy, bytes, len);
@@ -436,7 +424,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
 {
     char text[WAMR_ERROR_MAX];
     if (!g_engine.ready || module == NULL) {
-        set_text(err, errcap, !g_engine.ready ? "engine not initialised" : "no module");
+        engine_text_set(err, errcap, !g_engine.ready ? "engine not initialised" : "no module");
         return NULL;
     }
     uint32_t cap = limits != NULL && limits->max_memory_bytes != 0 ? limits->max_memory_bytes : g_engine.max_memory_bytes;
@@ -463,7 +451,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
     struct engine_instance *self = calloc(1, sizeof *self);
     if (self == NULL) {
         release_slot();
-        set_text(err, errcap, "out of host memory");
+        engine_text_set(err, errcap, "out of host memory");
         return NULL;
     }
     self->max_memory_bytes = cap;
@@ -508,7 +496,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
     thread_env_end(owned);
     if (self->exec_env == NULL) {
         wasm_runtime_deinstantiate(self->inst);
-        set_text(err, errcap, "Failed to instantiate WAMR module: cannot create the execution environment");
+        engine_text_set(err, errcap, "Failed to instantiate WAMR module: cannot create the execution environment");
         free(self);
         release_slot();
         return NULL;
@@ -551,33 +539,6 @@ engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_s
 
 /* ---- calls: lookup ---------------------------------------------------------------------------------------- */
 
-/* Appends `"name"` (quotes and backslashes escaped) to buf at *used; false once the buffer is full. */
-static bool append_quoted(char *buf, size_t cap, size_t *used, const char *name)
-{
-    if (*used + 1 >= cap) {
-        return false;
-    }
-    buf[(*used)++] = '"';
-    for (const char *p = name; *p != '\0'; p++) {
-        bool esc = *p == '"' || *p == '\\';
-        if (*used + (esc ? 2u : 1u) + 1 >= cap) {
-            buf[*used] = '\0';
-            return false;
-        }
-        if (esc) {
-            buf[(*used)++] = '\\';
-        }
-        buf[(*used)++] = *p;
-    }
-    if (*used + 1 >= cap) {
-        buf[*used] = '\0';
-        return false;
-    }
-    buf[(*used)++] = '"';
-    buf[*used] = '\0';
-    return true;
-}
-
 static engine_status resolve(engine_instance *instance, const char *name, const char **chosen,
                              wasm_function_inst_t *func, char *err, size_t errcap)
 {
@@ -585,304 +546,28 @@ static engine_status resolve(engine_instance *instance, const char *name, const 
         *chosen = name;
         return ENGINE_OK;
     }
-    for (size_t i = 0; i < sizeof k_fallbacks / sizeof k_fallbacks[0]; i++) {
-        if ((*func = wasm_runtime_lookup_function(instance->inst, k_fallbacks[i])) != NULL) {
-            *chosen = k_fallbacks[i];
+    for (size_t i = 0; i < ENGINE_FALLBACK_COUNT; i++) {
+        if ((*func = wasm_runtime_lookup_function(instance->inst, engine_fallback_names[i])) != NULL) {
+            *chosen = engine_fallback_names[i];
             return ENGINE_OK;
         }
     }
-    char list[256];
-    size_t used = 0;
-    list[0] = '\0';
-    bool room = true;
-    bool first = true;
+    engine_export_list list;
+    engine_export_list_init(&list);
     wasm_module_t module = wasm_runtime_get_module(instance->inst);
     int32_t count = wasm_runtime_get_export_count(module);
-    for (int32_t i = 0; room && i < count; i++) {
+    for (int32_t i = 0; i < count; i++) {
         wasm_export_t exp;
         memset(&exp, 0, sizeof exp);
         wasm_runtime_get_export_type(module, i, &exp);
         if (exp.kind != WASM_IMPORT_EXPORT_KIND_FUNC || exp.name == NULL) {
             continue;
         }
-        if (!first) {
-            if (used + 2 >= sizeof list) {
-                break;
-            }
-            list[used++] = ',';
-            list[used++] = ' ';
-            list[used] = '\0';
-        }
-        first = false;
-        room = append_quoted(list, sizeof list, &used, exp.name);
-    }
-    if (err != NULL && errcap > 0) {
-        snprintf(err, errcap,
-                 "Function '%s' not found, and fallbacks [\"main\", \"run\", \"_start\"] also not found in module "
-                 "exports. Available function exports: [%s]",
-                 name != NULL ? name : "", list);
-    }
-    return ENGINE_ERR_NOT_FOUND;
-}
-
-/* ---- calls: arguments and results (same accepted forms and texts as engine_wasmtime.c) -------------------- */
-
-static const char *kind_name(wasm_valkind_t kind)
-{
-    switch (kind) {
-    case WASM_I32:
-        return "I32";
-    case WASM_I64:
-        return "I64";
-    case WASM_F32:
-        return "F32";
-    case WASM_F64:
-        return "F64";
-    case WASM_V128:
-        return "V128";
-    default:
-        return "reference";
-    }
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-static bool is_integer_text(const char *s)
-{
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (*s == '\0') {
-        return false;
-    }
-    for (; *s != '\0'; s++) {
-        if (!is_digit(*s)) {
-            return false;
-        }
-    }
-    return true;
-}
-
-/* ^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$ */
-static bool is_decimal_text(const char *s)
-{
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (is_digit(*s)) {
-        while (is_digit(*s)) {
-            s++;
-        }
-        if (*s == '.') {
-            s++;
-            while (is_digit(*s)) {
-                s++;
-            }
-        }
-    } else if (*s == '.' && is_digit(s[1])) {
-        s++;
-        while (is_digit(*s)) {
-            s++;
-        }
-    } else {
-        return false;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-') {
-            s++;
-        }
-        if (!is_digit(*s)) {
-            return false;
-        }
-        while (is_digit(*s)) {
-            s++;
-        }
-    }
-    return *s == '\0';
-}
-
-static bool equals_ci(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        if ((*a | 0x20) != (*b | 0x20)) {
-            return false;
-        }
-    }
-    return *a == '\0' && *b == '\0';
-}
-
-static bool special_float(const char *s, double *value)
-{
-    double sign = *s == '-' ? -1.0 : 1.0;
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (equals_ci(s, "inf") || equals_ci(s, "infinity")) {
-        *value = sign * (double)INFINITY;
-        return true;
-    }
-    if (equals_ci(s, "nan")) {
-        *value = (double)NAN;
-        return true;
-    }
-    return false;
-}
-
-static engine_status parse_arg(wasm_valkind_t kind, const char *input, wasm_val_t *out, char *err, size_t errcap)
-{
-    const char *type = kind == WASM_I32 ? "i32" : kind == WASM_I64 ? "i64" : kind == WASM_F32 ? "f32" : "f64";
-    const char *reason = NULL;
-    memset(out, 0, sizeof *out);
-    out->kind = kind;
-    if (kind == WASM_I32 || kind == WASM_I64) {
-        if (input[0] == '\0') {
-            reason = "cannot parse integer from empty string";
-        } else if (!is_integer_text(input)) {
-            reason = "invalid digit found in string";
-        } else {
-            errno = 0;
-            long long v = strtoll(input, NULL, 10);
-            bool overflow = errno == ERANGE || (kind == WASM_I32 && (v < INT32_MIN || v > INT32_MAX));
-            if (overflow) {
-                reason = input[0] == '-' ? "number too small to fit in target type"
-                                         : "number too large to fit in target type";
-            } else if (kind == WASM_I32) {
-                out->of.i32 = (int32_t)v;
-            } else {
-                out->of.i64 = (int64_t)v;
-            }
-        }
-    } else if (kind == WASM_F32 || kind == WASM_F64) {
-        double special;
-        if (special_float(input, &special)) {
-            if (kind == WASM_F32) {
-                out->of.f32 = (float)special;
-            } else {
-                out->of.f64 = special;
-            }
-        } else if (input[0] == '\0') {
-            reason = "cannot parse float from empty string";
-        } else if (!is_decimal_text(input)) {
-            reason = "invalid float literal";
-        } else if (kind == WASM_F32) {
-            out->of.f32 = strtof(input, NULL);
-        } else {
-            out->of.f64 = strtod(input, NULL);
-        }
-    } else {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Unsupported Wasm value type for arg '%s'", input);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    if (reason != NULL) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Failed to parse '%s' as %s: %s", input, type, reason);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    return ENGINE_OK;
-}
-
-/* Shortest round-tripping digits of v, written positionally (no exponent), as the .NET proplet prints floats. */
-static void format_float(double v, bool single, char *out, size_t cap)
-{
-    if (isnan(v)) {
-        snprintf(out, cap, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        snprintf(out, cap, v < 0 ? "-inf" : "inf");
-        return;
-    }
-    char sci[40];
-    int max_digits = single ? 9 : 17;
-    for (int p = 1; p <= max_digits; p++) {
-        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
-        if (single ? strtof(sci, NULL) == (float)v : strtod(sci, NULL) == v) {
+        if (!engine_export_list_add(&list, exp.name, strlen(exp.name))) {
             break;
         }
     }
-    const char *s = sci; /* [-]d[.ddd]e[+-]xx */
-    bool negative = *s == '-';
-    if (negative) {
-        s++;
-    }
-    char digits[24];
-    size_t nd = 0;
-    for (; *s != 'e' && *s != '\0'; s++) {
-        if (is_digit(*s) && nd < sizeof digits - 1) {
-            digits[nd++] = *s;
-        }
-    }
-    digits[nd] = '\0';
-    long exponent = *s == 'e' ? strtol(s + 1, NULL, 10) : 0;
-    long point_at = 1 + exponent;
-    size_t used = 0;
-#define PUT(c)                                                                                                         \
-    do {                                                                                                               \
-        if (used + 1 < cap) {                                                                                          \
-            out[used++] = (c);                                                                                         \
-        }                                                                                                              \
-    } while (0)
-    if (negative) {
-        PUT('-');
-    }
-    if (point_at <= 0) {
-        PUT('0');
-        PUT('.');
-        for (long i = 0; i < -point_at; i++) {
-            PUT('0');
-        }
-        for (size_t i = 0; i < nd; i++) {
-            PUT(digits[i]);
-        }
-    } else if ((size_t)point_at >= nd) {
-        for (size_t i = 0; i < nd; i++) {
-            PUT(digits[i]);
-        }
-        for (long i = (long)nd; i < point_at; i++) {
-            PUT('0');
-        }
-    } else {
-        for (size_t i = 0; i < nd; i++) {
-            if ((long)i == point_at) {
-                PUT('.');
-            }
-            PUT(digits[i]);
-        }
-    }
-#undef PUT
-    out[used] = '\0';
-}
-
-static engine_status format_result(const wasm_val_t *value, char *result, size_t cap)
-{
-    char text[400];
-    switch (value->kind) {
-    case WASM_I32:
-        snprintf(text, sizeof text, "%d", (int)value->of.i32);
-        break;
-    case WASM_I64:
-        snprintf(text, sizeof text, "%lld", (long long)value->of.i64);
-        break;
-    case WASM_F32:
-        format_float((double)value->of.f32, true, text, sizeof text);
-        break;
-    default:
-        format_float(value->of.f64, false, text, sizeof text);
-        break;
-    }
-    size_t len = strlen(text);
-    if (len >= cap) {
-        return ENGINE_ERR_ARGUMENT;
-    }
-    memcpy(result, text, len + 1);
-    return ENGINE_OK;
+    return engine_error_not_found(err, errcap, name, &list);
 }
 
 /* ---- calls ------------------------------------------------------------------------------------------------ */
@@ -890,64 +575,63 @@ static engine_status format_result(const wasm_val_t *value, char *result, size_t
 engine_status engine_call(engine_instance *instance, const char *name, const char *const *inputs, size_t n,
                           char *result, size_t resultcap, char *err, size_t errcap)
 {
-    if (err != NULL && errcap > 0) {
-        err[0] = '\0';
+    engine_status status = engine_call_begin(instance != NULL, inputs, n, result, resultcap, err, errcap);
+    if (status != ENGINE_OK) {
+        return status;
     }
-    if (instance == NULL || result == NULL || resultcap == 0 || (n > 0 && inputs == NULL)) {
-        set_text(err, errcap, "invalid engine_call arguments");
-        return ENGINE_ERR_ARGUMENT;
-    }
-    result[0] = '\0';
     const char *chosen = NULL;
     wasm_function_inst_t func = NULL;
-    engine_status status = resolve(instance, name, &chosen, &func, err, errcap);
+    status = resolve(instance, name, &chosen, &func, err, errcap);
     if (status != ENGINE_OK) {
         return status;
     }
     uint32_t nparams = wasm_func_get_param_count(func, instance->inst);
     uint32_t nresults = wasm_func_get_result_count(func, instance->inst);
-    if (nparams != n) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Argument count mismatch for function '%s': expected %u arguments but got %zu",
-                     chosen, (unsigned)nparams, n);
-        }
-        return ENGINE_ERR_INPUT;
+    status = engine_check_arguments(err, errcap, chosen, nparams, n);
+    if (status == ENGINE_OK) {
+        status = engine_check_result_count(err, errcap, nresults);
     }
-    if (nparams > ENGINE_MAX_PARAMS) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Function '%s' takes %u parameters; at most %u are supported", chosen,
-                     (unsigned)nparams, ENGINE_MAX_PARAMS);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    if (nresults > ENGINE_MAX_RESULTS) {
-        set_text(err, errcap, "functions with more than 4 results are not supported");
-        return ENGINE_ERR_INPUT;
+    if (status != ENGINE_OK) {
+        return status;
     }
     wasm_valkind_t param_kinds[ENGINE_MAX_PARAMS];
     wasm_valkind_t result_kinds[ENGINE_MAX_RESULTS];
     wasm_func_get_param_types(func, instance->inst, param_kinds);
     wasm_func_get_result_types(func, instance->inst, result_kinds);
     wasm_val_t args[ENGINE_MAX_PARAMS];
+    memset(args, 0, sizeof args);
     for (size_t i = 0; i < n; i++) {
-        status = parse_arg(param_kinds[i], inputs[i] != NULL ? inputs[i] : "", &args[i], err, errcap);
+        engine_value value;
+        status = engine_value_parse(engine_value_kind_of(param_kinds[i]), inputs[i], &value, err, errcap);
         if (status != ENGINE_OK) {
             return status;
         }
-    }
-    if (nresults > 0 && result_kinds[0] > WASM_F64) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Unsupported Wasm result type %s of function '%s'", kind_name(result_kinds[0]),
-                     chosen);
+        args[i].kind = param_kinds[i];
+        switch (value.kind) {
+        case ENGINE_VALUE_I32:
+            args[i].of.i32 = value.i32;
+            break;
+        case ENGINE_VALUE_I64:
+            args[i].of.i64 = value.i64;
+            break;
+        case ENGINE_VALUE_F32:
+            args[i].of.f32 = value.f32;
+            break;
+        default:
+            args[i].of.f64 = value.f64;
+            break;
         }
-        return ENGINE_ERR_INPUT;
+    }
+    engine_value_kind result_kind = engine_value_kind_of(nresults > 0 ? result_kinds[0] : WASM_I32);
+    status = engine_check_result_kind(err, errcap, chosen, nresults, result_kind);
+    if (status != ENGINE_OK) {
+        return status;
     }
 
     port_mutex_lock(g_engine.lock);
     if (instance->stop) {
         port_mutex_unlock(g_engine.lock);
-        set_text(err, errcap, ENGINE_STOPPED_TEXT);
-        return ENGINE_ERR_STOPPED;
+        return engine_error_stopped(err, errcap);
     }
     wasm_runtime_clear_exception(instance->inst);
     instance->timed_out = false;
@@ -971,36 +655,33 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
         if (nresults == 0) {
             return ENGINE_OK;
         }
-        outs[0].kind = result_kinds[0];
-        if (format_result(&outs[0], result, resultcap) != ENGINE_OK) {
-            set_text(err, errcap, "result buffer too small");
-            return ENGINE_ERR_ARGUMENT;
+        engine_value first;
+        memset(&first, 0, sizeof first);
+        first.kind = result_kind;
+        switch (result_kind) {
+        case ENGINE_VALUE_I32:
+            first.i32 = outs[0].of.i32;
+            break;
+        case ENGINE_VALUE_I64:
+            first.i64 = outs[0].of.i64;
+            break;
+        case ENGINE_VALUE_F32:
+            first.f32 = outs[0].of.f32;
+            break;
+        default:
+            first.f64 = outs[0].of.f64;
+            break;
         }
-        return ENGINE_OK;
+        return engine_result_to_text(&first, result, resultcap, err, errcap);
     }
     if (stopped) {
-        set_text(err, errcap, ENGINE_STOPPED_TEXT);
-        return ENGINE_ERR_STOPPED;
+        return engine_error_stopped(err, errcap);
     }
     if (timed_out) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "task exceeded its time limit of %u ms", (unsigned)instance->timeout_ms);
-        }
-        return ENGINE_ERR_TIMEOUT;
+        return engine_error_timeout(err, errcap, instance->timeout_ms);
     }
-    const char *text = bare_exception(wasm_runtime_get_exception(instance->inst));
-    /* A refused memory.grow is invisible to us (the guest sees -1 and typically traps), so a failure while the
-     * memory cannot grow by another page counts as the memory limit, as in the host engine. */
-    uint64_t linear = default_memory_bytes(instance->inst);
-    if (linear > 0 && linear + WASM_PAGE > instance->max_memory_bytes) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "task exceeded its memory limit of %u bytes: Failed to call function '%s': %s",
-                     (unsigned)instance->max_memory_bytes, chosen, text);
-        }
-        return ENGINE_ERR_MEMORY;
-    }
-    if (err != NULL && errcap > 0) {
-        snprintf(err, errcap, "Failed to call function '%s': %s", chosen, text);
-    }
-    return ENGINE_ERR_TRAP;
+    /* A refused memory.grow is invisible to us (the guest sees -1 and typically traps): see
+     * engine_error_call_failed. */
+    return engine_error_call_failed(err, errcap, chosen, bare_exception(wasm_runtime_get_exception(instance->inst)),
+                                    default_memory_bytes(instance->inst), instance->max_memory_bytes);
 }

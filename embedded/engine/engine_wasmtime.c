@@ -7,18 +7,15 @@
 #define _POSIX_C_SOURCE 200809L
 
 #include "engine.h"
+#include "engine_values.h"
 #include "wasmtime_capi.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-#define WASM_PAGE 65536u
 
 struct engine_module {
     wasmtime_module_t *module;
@@ -44,16 +41,7 @@ static struct {
     atomic_uint live_instances;
 } g_engine;
 
-static const char *const k_fallbacks[] = {"main", "run", "_start"};
-
 /* ---- small helpers ---------------------------------------------------------------------------------------- */
-
-static void set_text(char *buf, size_t cap, const char *text)
-{
-    if (buf != NULL && cap > 0) {
-        snprintf(buf, cap, "%s", text);
-    }
-}
 
 static int64_t now_ns(void)
 {
@@ -368,11 +356,11 @@ engine_module *engine_load(const uint8_t *bytes, size_t len, char *err, size_t e
 {
     char text[512];
     if (g_engine.engine == NULL) {
-        set_text(err, errcap, "engine not initialised");
+        engine_text_set(err, errcap, "engine not initialised");
         return NULL;
     }
     if (bytes == NULL || len == 0) {
-        set_text(err, errcap, "Failed to compile Wasmtime module from binary: empty module");
+        engine_text_set(err, errcap, "Failed to compile Wasmtime module from binary: empty module");
         return NULL;
     }
     wasmtime_error_t *error = wasmtime_module_validate(g_engine.engine, bytes, len);
@@ -391,7 +379,7 @@ engine_module *engine_load(const uint8_t *bytes, size_t len, char *err, size_t e
     engine_module *handle = calloc(1, sizeof *handle);
     if (handle == NULL) {
         wasmtime_module_delete(module);
-        set_text(err, errcap, "out of host memory");
+        engine_text_set(err, errcap, "out of host memory");
         return NULL;
     }
     handle->module = module;
@@ -441,7 +429,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
 {
     char text[512];
     if (g_engine.engine == NULL || module == NULL) {
-        set_text(err, errcap, g_engine.engine == NULL ? "engine not initialised" : "no module");
+        engine_text_set(err, errcap, g_engine.engine == NULL ? "engine not initialised" : "no module");
         return NULL;
     }
     if (!reserve_slot()) {
@@ -454,7 +442,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
     struct engine_instance *inst = calloc(1, sizeof *inst);
     if (inst == NULL) {
         atomic_fetch_sub(&g_engine.live_instances, 1);
-        set_text(err, errcap, "out of host memory");
+        engine_text_set(err, errcap, "out of host memory");
         return NULL;
     }
     atomic_init(&inst->stop, false);
@@ -468,7 +456,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
     if (inst->store == NULL) {
         free(inst);
         atomic_fetch_sub(&g_engine.live_instances, 1);
-        set_text(err, errcap, "out of host memory");
+        engine_text_set(err, errcap, "out of host memory");
         return NULL;
     }
     inst->ctx = wasmtime_store_context(inst->store);
@@ -556,33 +544,6 @@ engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_s
 
 /* ---- calls ------------------------------------------------------------------------------------------------ */
 
-/* Appends `"name"` (quotes and backslashes escaped) to buf at *used; false once the buffer is full. */
-static bool append_quoted(char *buf, size_t cap, size_t *used, const char *name, size_t len)
-{
-    if (*used + 1 >= cap) {
-        return false;
-    }
-    buf[(*used)++] = '"';
-    for (size_t i = 0; i < len; i++) {
-        bool esc = name[i] == '"' || name[i] == '\\';
-        if (*used + (esc ? 2u : 1u) + 1 >= cap) {
-            buf[*used] = '\0';
-            return false;
-        }
-        if (esc) {
-            buf[(*used)++] = '\\';
-        }
-        buf[(*used)++] = name[i];
-    }
-    if (*used + 1 >= cap) {
-        buf[*used] = '\0';
-        return false;
-    }
-    buf[(*used)++] = '"';
-    buf[*used] = '\0';
-    return true;
-}
-
 static bool find_function(engine_instance *instance, const char *name, wasmtime_func_t *func)
 {
     wasmtime_extern_t item;
@@ -597,328 +558,87 @@ static engine_status resolve(engine_instance *instance, const char *name, const 
         *chosen = name;
         return ENGINE_OK;
     }
-    for (size_t i = 0; i < sizeof k_fallbacks / sizeof k_fallbacks[0]; i++) {
-        if (find_function(instance, k_fallbacks[i], func)) {
-            *chosen = k_fallbacks[i];
+    for (size_t i = 0; i < ENGINE_FALLBACK_COUNT; i++) {
+        if (find_function(instance, engine_fallback_names[i], func)) {
+            *chosen = engine_fallback_names[i];
             return ENGINE_OK;
         }
     }
-    char list[256];
-    size_t used = 0;
-    list[0] = '\0';
-    bool room = true;
+    engine_export_list list;
+    engine_export_list_init(&list);
     wasmtime_extern_t item;
     char *export_name;
     size_t export_len;
-    bool first = true;
-    for (size_t i = 0; room && wasmtime_instance_export_nth(instance->ctx, &instance->instance, i, &export_name,
-                                                            &export_len, &item);
-         i++) {
+    for (size_t i = 0;
+         wasmtime_instance_export_nth(instance->ctx, &instance->instance, i, &export_name, &export_len, &item); i++) {
         if (item.kind != WASMTIME_EXTERN_FUNC) {
             continue;
         }
-        if (!first) {
-            if (used + 2 >= sizeof list) {
-                break;
-            }
-            list[used++] = ',';
-            list[used++] = ' ';
-            list[used] = '\0';
-        }
-        first = false;
-        room = append_quoted(list, sizeof list, &used, export_name, export_len);
-    }
-    if (err != NULL && errcap > 0) {
-        snprintf(err, errcap,
-                 "Function '%s' not found, and fallbacks [\"main\", \"run\", \"_start\"] also not found in module "
-                 "exports. Available function exports: [%s]",
-                 name != NULL ? name : "", list);
-    }
-    return ENGINE_ERR_NOT_FOUND;
-}
-
-static const char *kind_name(wasm_valkind_t kind)
-{
-    switch (kind) {
-    case WASM_I32:
-        return "I32";
-    case WASM_I64:
-        return "I64";
-    case WASM_F32:
-        return "F32";
-    case WASM_F64:
-        return "F64";
-    case 4:
-        return "V128";
-    default:
-        return "reference";
-    }
-}
-
-static bool is_integer_text(const char *s)
-{
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (*s == '\0') {
-        return false;
-    }
-    for (; *s != '\0'; s++) {
-        if (*s < '0' || *s > '9') {
-            return false;
-        }
-    }
-    return true;
-}
-
-static bool is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
-/* ^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$ */
-static bool is_decimal_text(const char *s)
-{
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (is_digit(*s)) {
-        while (is_digit(*s)) {
-            s++;
-        }
-        if (*s == '.') {
-            s++;
-            while (is_digit(*s)) {
-                s++;
-            }
-        }
-    } else if (*s == '.' && is_digit(s[1])) {
-        s++;
-        while (is_digit(*s)) {
-            s++;
-        }
-    } else {
-        return false;
-    }
-    if (*s == 'e' || *s == 'E') {
-        s++;
-        if (*s == '+' || *s == '-') {
-            s++;
-        }
-        if (!is_digit(*s)) {
-            return false;
-        }
-        while (is_digit(*s)) {
-            s++;
-        }
-    }
-    return *s == '\0';
-}
-
-static bool equals_ci(const char *a, const char *b)
-{
-    for (; *a != '\0' && *b != '\0'; a++, b++) {
-        if ((*a | 0x20) != (*b | 0x20)) {
-            return false;
-        }
-    }
-    return *a == '\0' && *b == '\0';
-}
-
-static bool special_float(const char *s, double *value)
-{
-    double sign = *s == '-' ? -1.0 : 1.0;
-    if (*s == '+' || *s == '-') {
-        s++;
-    }
-    if (equals_ci(s, "inf") || equals_ci(s, "infinity")) {
-        *value = sign * (double)INFINITY;
-        return true;
-    }
-    if (equals_ci(s, "nan")) {
-        *value = (double)NAN;
-        return true;
-    }
-    return false;
-}
-
-static engine_status parse_arg(wasm_valkind_t kind, const char *input, wasmtime_val_t *out, char *err, size_t errcap)
-{
-    const char *type = kind == WASM_I32 ? "i32" : kind == WASM_I64 ? "i64" : kind == WASM_F32 ? "f32" : "f64";
-    const char *reason = NULL;
-    if (kind == WASM_I32 || kind == WASM_I64) {
-        if (input[0] == '\0') {
-            reason = "cannot parse integer from empty string";
-        } else if (!is_integer_text(input)) {
-            reason = "invalid digit found in string";
-        } else {
-            errno = 0;
-            long long v = strtoll(input, NULL, 10);
-            bool overflow = errno == ERANGE || (kind == WASM_I32 && (v < INT32_MIN || v > INT32_MAX));
-            if (overflow) {
-                reason = input[0] == '-' ? "number too small to fit in target type"
-                                         : "number too large to fit in target type";
-            } else if (kind == WASM_I32) {
-                out->kind = WASMTIME_I32;
-                out->of.i32 = (int32_t)v;
-            } else {
-                out->kind = WASMTIME_I64;
-                out->of.i64 = (int64_t)v;
-            }
-        }
-    } else if (kind == WASM_F32 || kind == WASM_F64) {
-        double special;
-        if (special_float(input, &special)) {
-            if (kind == WASM_F32) {
-                out->kind = WASMTIME_F32;
-                out->of.f32 = (float)special;
-            } else {
-                out->kind = WASMTIME_F64;
-                out->of.f64 = special;
-            }
-        } else if (input[0] == '\0') {
-            reason = "cannot parse float from empty string";
-        } else if (!is_decimal_text(input)) {
-            reason = "invalid float literal";
-        } else if (kind == WASM_F32) {
-            out->kind = WASMTIME_F32;
-            out->of.f32 = strtof(input, NULL);
-        } else {
-            out->kind = WASMTIME_F64;
-            out->of.f64 = strtod(input, NULL);
-        }
-    } else {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Unsupported Wasm value type for arg '%s'", input);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    if (reason != NULL) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Failed to parse '%s' as %s: %s", input, type, reason);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    return ENGINE_OK;
-}
-
-/* Shortest round-tripping digits of v, written positionally (no exponent), as the .NET proplet prints floats. */
-static void format_float(double v, bool single, char *out, size_t cap)
-{
-    if (isnan(v)) {
-        snprintf(out, cap, "NaN");
-        return;
-    }
-    if (isinf(v)) {
-        snprintf(out, cap, v < 0 ? "-inf" : "inf");
-        return;
-    }
-    char sci[40];
-    int max_digits = single ? 9 : 17;
-    for (int p = 1; p <= max_digits; p++) {
-        snprintf(sci, sizeof sci, "%.*e", p - 1, v);
-        if (single ? strtof(sci, NULL) == (float)v : strtod(sci, NULL) == v) {
+        if (!engine_export_list_add(&list, export_name, export_len)) {
             break;
         }
     }
-    /* sci: [-]d[.ddd]e[+-]xx */
-    const char *s = sci;
-    bool negative = *s == '-';
-    if (negative) {
-        s++;
-    }
-    char digits[24];
-    size_t nd = 0;
-    for (; *s != 'e' && *s != '\0'; s++) {
-        if (is_digit(*s) && nd < sizeof digits - 1) {
-            digits[nd++] = *s;
-        }
-    }
-    digits[nd] = '\0';
-    long exponent = *s == 'e' ? strtol(s + 1, NULL, 10) : 0;
-    long point_at = 1 + exponent;
-    size_t used = 0;
-#define PUT(c)                                                                                                         \
-    do {                                                                                                               \
-        if (used + 1 < cap) {                                                                                          \
-            out[used++] = (c);                                                                                         \
-        }                                                                                                              \
-    } while (0)
-    if (negative) {
-        PUT('-');
-    }
-    if (point_at <= 0) {
-        PUT('0');
-        PUT('.');
-        for (long i = 0; i < -point_at; i++) {
-            PUT('0');
-        }
-        for (size_t i = 0; i < nd; i++) {
-            PUT(digits[i]);
-        }
-    } else if ((size_t)point_at >= nd) {
-        for (size_t i = 0; i < nd; i++) {
-            PUT(digits[i]);
-        }
-        for (long i = (long)nd; i < point_at; i++) {
-            PUT('0');
-        }
-    } else {
-        for (size_t i = 0; i < nd; i++) {
-            if ((long)i == point_at) {
-                PUT('.');
-            }
-            PUT(digits[i]);
-        }
-    }
-#undef PUT
-    out[used] = '\0';
+    return engine_error_not_found(err, errcap, name, &list);
 }
 
-static engine_status format_result(const wasmtime_val_t *value, char *result, size_t cap)
+static wasmtime_val_t to_wasmtime(const engine_value *value)
 {
-    char text[400];
+    wasmtime_val_t out;
+    memset(&out, 0, sizeof out);
+    out.kind = (wasmtime_valkind_t)value->kind;
     switch (value->kind) {
-    case WASMTIME_I32:
-        snprintf(text, sizeof text, "%d", (int)value->of.i32);
+    case ENGINE_VALUE_I32:
+        out.of.i32 = value->i32;
         break;
-    case WASMTIME_I64:
-        snprintf(text, sizeof text, "%lld", (long long)value->of.i64);
+    case ENGINE_VALUE_I64:
+        out.of.i64 = value->i64;
         break;
-    case WASMTIME_F32:
-        format_float((double)value->of.f32, true, text, sizeof text);
+    case ENGINE_VALUE_F32:
+        out.of.f32 = value->f32;
         break;
     default:
-        format_float(value->of.f64, false, text, sizeof text);
+        out.of.f64 = value->f64;
         break;
     }
-    if (strlen(text) >= cap) {
-        return ENGINE_ERR_ARGUMENT;
-    }
-    memcpy(result, text, strlen(text) + 1);
-    return ENGINE_OK;
+    return out;
 }
 
-#define ENGINE_MAX_PARAMS 16u
+static engine_value from_wasmtime(const wasmtime_val_t *value)
+{
+    engine_value out;
+    memset(&out, 0, sizeof out);
+    out.kind = engine_value_kind_of(value->kind);
+    switch (value->kind) {
+    case WASMTIME_I32:
+        out.i32 = value->of.i32;
+        break;
+    case WASMTIME_I64:
+        out.i64 = value->of.i64;
+        break;
+    case WASMTIME_F32:
+        out.f32 = value->of.f32;
+        break;
+    default:
+        out.kind = ENGINE_VALUE_F64;
+        out.f64 = value->of.f64;
+        break;
+    }
+    return out;
+}
 
 engine_status engine_call(engine_instance *instance, const char *name, const char *const *inputs, size_t n,
                           char *result, size_t resultcap, char *err, size_t errcap)
 {
-    if (err != NULL && errcap > 0) {
-        err[0] = '\0';
+    engine_status status = engine_call_begin(instance != NULL, inputs, n, result, resultcap, err, errcap);
+    if (status != ENGINE_OK) {
+        return status;
     }
-    if (instance == NULL || result == NULL || resultcap == 0 || (n > 0 && inputs == NULL)) {
-        set_text(err, errcap, "invalid engine_call arguments");
-        return ENGINE_ERR_ARGUMENT;
-    }
-    result[0] = '\0';
     if (atomic_load(&instance->stop)) {
-        set_text(err, errcap, ENGINE_STOPPED_TEXT);
-        return ENGINE_ERR_STOPPED;
+        return engine_error_stopped(err, errcap);
     }
     const char *chosen = NULL;
     wasmtime_func_t func;
-    engine_status status = resolve(instance, name, &chosen, &func, err, errcap);
+    status = resolve(instance, name, &chosen, &func, err, errcap);
     if (status != ENGINE_OK) {
         return status;
     }
@@ -928,42 +648,29 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
     const wasm_valtype_vec_t *results = wasm_functype_results(type);
     size_t nparams = params->size;
     size_t nresults = results->size;
-    wasm_valkind_t result_kind = nresults > 0 ? wasm_valtype_kind(results->data[0]) : WASM_I32;
+    engine_value_kind result_kind = engine_value_kind_of(nresults > 0 ? wasm_valtype_kind(results->data[0]) : WASM_I32);
     wasmtime_val_t args[ENGINE_MAX_PARAMS];
-    if (nparams != n) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Argument count mismatch for function '%s': expected %zu arguments but got %zu",
-                     chosen, nparams, n);
-        }
-        status = ENGINE_ERR_INPUT;
-    } else if (nparams > ENGINE_MAX_PARAMS) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Function '%s' takes %zu parameters; at most %u are supported", chosen, nparams,
-                     ENGINE_MAX_PARAMS);
-        }
-        status = ENGINE_ERR_INPUT;
-    } else {
-        for (size_t i = 0; i < n && status == ENGINE_OK; i++) {
-            status = parse_arg(wasm_valtype_kind(params->data[i]), inputs[i] != NULL ? inputs[i] : "", &args[i], err,
-                               errcap);
+    status = engine_check_arguments(err, errcap, chosen, nparams, n);
+    for (size_t i = 0; i < n && status == ENGINE_OK; i++) {
+        engine_value value;
+        status = engine_value_parse(engine_value_kind_of(wasm_valtype_kind(params->data[i])), inputs[i], &value, err,
+                                    errcap);
+        if (status == ENGINE_OK) {
+            args[i] = to_wasmtime(&value);
         }
     }
     wasm_functype_delete(type);
+    if (status == ENGINE_OK) {
+        status = engine_check_result_kind(err, errcap, chosen, nresults, result_kind);
+    }
+    if (status == ENGINE_OK) {
+        status = engine_check_result_count(err, errcap, nresults);
+    }
     if (status != ENGINE_OK) {
         return status;
     }
-    if (nresults > 0 && result_kind > WASM_F64) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "Unsupported Wasm result type %s of function '%s'", kind_name(result_kind), chosen);
-        }
-        return ENGINE_ERR_INPUT;
-    }
-    if (nresults > 4) {
-        set_text(err, errcap, "functions with more than 4 results are not supported");
-        return ENGINE_ERR_INPUT;
-    }
 
-    wasmtime_val_t outs[4];
+    wasmtime_val_t outs[ENGINE_MAX_RESULTS];
     instance->timed_out = false;
     instance->deadline_ns = instance->timeout_ms != 0 ? now_ns() + (int64_t)instance->timeout_ms * 1000000LL : 0;
     wasmtime_context_set_epoch_deadline(instance->ctx, 1);
@@ -973,11 +680,8 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
         if (nresults == 0) {
             return ENGINE_OK;
         }
-        if (format_result(&outs[0], result, resultcap) != ENGINE_OK) {
-            set_text(err, errcap, "result buffer too small");
-            return ENGINE_ERR_ARGUMENT;
-        }
-        return ENGINE_OK;
+        engine_value first = from_wasmtime(&outs[0]);
+        return engine_result_to_text(&first, result, resultcap, err, errcap);
     }
 
     char text[512];
@@ -989,27 +693,13 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
         wasm_trap_delete(trap);
     }
     if (atomic_load(&instance->stop)) {
-        set_text(err, errcap, ENGINE_STOPPED_TEXT);
-        return ENGINE_ERR_STOPPED;
+        return engine_error_stopped(err, errcap);
     }
     if (instance->timed_out) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "task exceeded its time limit of %u ms", instance->timeout_ms);
-        }
-        return ENGINE_ERR_TIMEOUT;
+        return engine_error_timeout(err, errcap, instance->timeout_ms);
     }
-    /* A refused memory.grow is not reported by Wasmtime (the guest sees -1 and typically traps), so a failure
-     * with the memory already unable to grow by one more page counts as the memory limit. */
-    size_t linear = exported_memory_bytes(instance);
-    if (linear > 0 && linear + WASM_PAGE > instance->max_memory_bytes) {
-        if (err != NULL && errcap > 0) {
-            snprintf(err, errcap, "task exceeded its memory limit of %u bytes: Failed to call function '%s': %s",
-                     instance->max_memory_bytes, chosen, text);
-        }
-        return ENGINE_ERR_MEMORY;
-    }
-    if (err != NULL && errcap > 0) {
-        snprintf(err, errcap, "Failed to call function '%s': %s", chosen, text);
-    }
-    return ENGINE_ERR_TRAP;
+    /* A refused memory.grow is not reported by Wasmtime (the guest sees -1 and typically traps): see
+     * engine_error_call_failed. */
+    return engine_error_call_failed(err, errcap, chosen, text, exported_memory_bytes(instance),
+                                    instance->max_memory_bytes);
 }

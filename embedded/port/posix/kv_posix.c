@@ -1,6 +1,7 @@
 /* kv_posix.c - key-value store: one file per key in a directory, replaced atomically (temp, fsync, rename). */
 #define _GNU_SOURCE
 #include "port.h"
+#include "port_common.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -10,23 +11,6 @@
 #include <unistd.h>
 
 static char g_dir[512];
-
-static bool key_ok(const char *key)
-{
-    if (key == NULL || key[0] == '\0' || key[0] == '.') {
-        return false;
-    }
-    size_t n = 0;
-    for (const char *p = key; *p != '\0'; p++, n++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '.' || c == '-';
-        if (!ok || n >= PORT_KV_MAX_KEY) {
-            return false;
-        }
-    }
-    return true;
-}
 
 static int key_path(char *buf, size_t cap, const char *key, const char *suffix)
 {
@@ -57,7 +41,7 @@ int port_kv_open(const char *dir)
 
 int port_kv_get(const char *key, char *buf, size_t cap)
 {
-    if (!key_ok(key) || buf == NULL || cap == 0) {
+    if (!port_kv_key_ok(key) || buf == NULL || cap == 0) {
         return PORT_ERR_INVAL;
     }
     char path[640];
@@ -119,7 +103,7 @@ static int write_all(int fd, const char *data, size_t len)
 
 int port_kv_set(const char *key, const char *value)
 {
-    if (!key_ok(key) || value == NULL) {
+    if (!port_kv_key_ok(key) || value == NULL) {
         return PORT_ERR_INVAL;
     }
     size_t len = strlen(value);
@@ -167,7 +151,7 @@ int port_kv_set(const char *key, const char *value)
 
 int port_kv_delete(const char *key)
 {
-    if (!key_ok(key)) {
+    if (!port_kv_key_ok(key)) {
         return PORT_ERR_INVAL;
     }
     char path[640];

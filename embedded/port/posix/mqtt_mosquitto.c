@@ -6,6 +6,7 @@
  * (mosquitto_connect_async / mosquitto_reconnect_async) with doubling back-off between attempts. */
 #define _GNU_SOURCE
 #include "port.h"
+#include "port_common.h"
 #include "port_posix_internal.h"
 
 #include <errno.h>
@@ -16,13 +17,6 @@
 
 #define PORT_POSIX_POLL_SLICE_MS 20U
 
-typedef enum { LINK_DOWN, LINK_CONNECTING, LINK_UP } link_state;
-
-typedef struct {
-    char topic[PORT_MQTT_MAX_TOPIC];
-    int qos;
-} subscription;
-
 static struct {
     struct mosquitto *mosq;
     port_mqtt_config cfg; /* strings point into the copies below */
@@ -30,15 +24,8 @@ static struct {
     char *client_id;
     char *username;
     char *password;
-    link_state link;
-    bool initial;         /* true until the first CONNACK of port_mqtt_connect */
-    int connack_rc;       /* last refused CONNACK code, 0 when none */
-    bool event;           /* a message or state change was delivered in this poll */
-    uint32_t backoff_ms;
-    uint64_t next_attempt_ms;
-    uint64_t connecting_since_ms;
-    subscription subs[PORT_MQTT_MAX_SUBSCRIPTIONS];
-    size_t sub_count;
+    port_mqtt_link link;
+    port_mqtt_subscriptions subs;
 } g;
 
 static int lib_refs;
@@ -62,29 +49,16 @@ static char *dup_or_null(const char *s)
     return d;
 }
 
-static void schedule_reconnect(void)
-{
-    g.next_attempt_ms = port_time_monotonic_ms() + g.backoff_ms;
-    uint32_t next = g.backoff_ms > g.cfg.reconnect_max_ms / 2U ? g.cfg.reconnect_max_ms : g.backoff_ms * 2U;
-    g.backoff_ms = next;
-}
-
 /* The link went down (from a callback or a failed loop); reports it once. */
 static void mark_down(const char *why)
 {
-    link_state was = g.link;
-    g.link = LINK_DOWN;
-    if (was == LINK_UP) {
-        port_log(PORT_LOG_WARN, "mqtt: connection lost (%s); reconnecting", why);
-        g.backoff_ms = g.cfg.reconnect_min_ms;
-        schedule_reconnect();
-        g.event = true;
-        if (g.cfg.on_state != NULL) {
-            g.cfg.on_state(g.cfg.ctx, false);
-        }
-    } else if (was == LINK_CONNECTING) {
+    port_mqtt_link_state was = g.link.state;
+    g.link.state = PORT_MQTT_LINK_DOWN;
+    if (was == PORT_MQTT_LINK_UP) {
+        port_mqtt_link_lost(&g.link, &g.cfg, port_time_monotonic_ms(), why);
+    } else if (was == PORT_MQTT_LINK_CONNECTING) {
         port_log(PORT_LOG_DEBUG, "mqtt: reconnect failed (%s)", why);
-        schedule_reconnect();
+        port_mqtt_link_schedule(&g.link, &g.cfg, port_time_monotonic_ms());
     }
 }
 
@@ -92,29 +66,20 @@ static void on_connect(struct mosquitto *mosq, void *obj, int rc)
 {
     (void)obj;
     if (rc != 0) {
-        g.connack_rc = rc;
+        g.link.connack_rc = rc;
         port_log(PORT_LOG_ERROR, "mqtt: broker refused the connection: %s", mosquitto_connack_string(rc));
         mark_down("refused");
         return;
     }
-    g.connack_rc = 0;
-    g.link = LINK_UP;
-    g.backoff_ms = g.cfg.reconnect_min_ms;
-    for (size_t i = 0; i < g.sub_count; i++) {
-        int src = mosquitto_subscribe(mosq, NULL, g.subs[i].topic, g.subs[i].qos);
+    port_mqtt_link_accepted(&g.link, &g.cfg);
+    for (size_t i = 0; i < g.subs.count; i++) {
+        const port_mqtt_subscription *sub = &g.subs.items[i];
+        int src = mosquitto_subscribe(mosq, NULL, sub->topic, sub->qos);
         if (src != MOSQ_ERR_SUCCESS) {
-            port_log(PORT_LOG_ERROR, "mqtt: re-subscribe to %s failed: %s", g.subs[i].topic, mosquitto_strerror(src));
+            port_log(PORT_LOG_ERROR, "mqtt: re-subscribe to %s failed: %s", sub->topic, mosquitto_strerror(src));
         }
     }
-    if (g.initial) {
-        g.initial = false;
-        return;
-    }
-    port_log(PORT_LOG_INFO, "mqtt: reconnected to %s:%u", g.cfg.host, (unsigned)g.cfg.port);
-    g.event = true;
-    if (g.cfg.on_state != NULL) {
-        g.cfg.on_state(g.cfg.ctx, true);
-    }
+    port_mqtt_link_report_up(&g.link, &g.cfg);
 }
 
 static void on_disconnect(struct mosquitto *mosq, void *obj, int rc)
@@ -136,7 +101,7 @@ static void on_message(struct mosquitto *mosq, void *obj, const struct mosquitto
                  g.cfg.max_incoming_bytes);
         return;
     }
-    g.event = true;
+    g.link.event = true;
     if (g.cfg.on_message != NULL) {
         static const uint8_t empty[1];
         g.cfg.on_message(g.cfg.ctx, msg->topic, len > 0 ? (const uint8_t *)msg->payload : empty, len);
@@ -208,8 +173,7 @@ static int configure(const port_mqtt_config *config)
 
 int port_mqtt_connect(const port_mqtt_config *config)
 {
-    if (config == NULL || config->host == NULL || config->client_id == NULL || config->will_qos < 0 ||
-        config->will_qos > 2 || (config->will_topic != NULL && config->will_payload == NULL && config->will_len > 0)) {
+    if (!port_mqtt_config_ok(config)) {
         return PORT_ERR_INVAL;
     }
     if (g.mosq != NULL) {
@@ -235,32 +199,13 @@ int port_mqtt_connect(const port_mqtt_config *config)
     g.cfg.password = g.password;
     g.cfg.will_topic = NULL; /* handed to libmosquitto, which copies it */
     g.cfg.will_payload = NULL;
-    if (g.cfg.port == 0) {
-        g.cfg.port = config->tls ? 8883 : 1883;
-    }
-    if (g.cfg.keepalive_s == 0) {
-        g.cfg.keepalive_s = 30;
-    } else if (g.cfg.keepalive_s < 5) {
+    port_mqtt_config_apply_defaults(&g.cfg);
+    if (g.cfg.keepalive_s < 5) {
         port_log(PORT_LOG_WARN, "mqtt: keepalive %u s raised to 5 s, libmosquitto's minimum",
                  (unsigned)g.cfg.keepalive_s);
         g.cfg.keepalive_s = 5;
     }
-    if (g.cfg.max_incoming_bytes == 0) {
-        g.cfg.max_incoming_bytes = PORT_MQTT_DEFAULT_MAX_INCOMING;
-    }
-    if (g.cfg.connect_timeout_ms == 0) {
-        g.cfg.connect_timeout_ms = 10000;
-    }
-    if (g.cfg.reconnect_min_ms == 0) {
-        g.cfg.reconnect_min_ms = 500;
-    }
-    if (g.cfg.reconnect_max_ms == 0) {
-        g.cfg.reconnect_max_ms = 30000;
-    }
-    if (g.cfg.reconnect_max_ms < g.cfg.reconnect_min_ms) {
-        g.cfg.reconnect_max_ms = g.cfg.reconnect_min_ms;
-    }
-    g.backoff_ms = g.cfg.reconnect_min_ms;
+    g.link.backoff_ms = g.cfg.reconnect_min_ms;
 
     g.mosq = mosquitto_new(g.client_id, config->clean_session, NULL);
     if (g.mosq == NULL) {
@@ -272,8 +217,8 @@ int port_mqtt_connect(const port_mqtt_config *config)
         release();
         return rc;
     }
-    g.initial = true;
-    g.link = LINK_CONNECTING;
+    g.link.initial = true;
+    g.link.state = PORT_MQTT_LINK_CONNECTING;
     /* Non-blocking TCP connect (name resolution still blocks): connect_timeout_ms bounds the whole handshake. */
     int mrc = mosquitto_connect_async(g.mosq, g.host, g.cfg.port, g.cfg.keepalive_s);
     if (mrc != MOSQ_ERR_SUCCESS) {
@@ -284,16 +229,16 @@ int port_mqtt_connect(const port_mqtt_config *config)
     }
     uint64_t deadline = port_time_monotonic_ms() + g.cfg.connect_timeout_ms;
     const char *why = "no CONNACK in time";
-    while (g.link == LINK_CONNECTING && port_time_monotonic_ms() < deadline) {
+    while (g.link.state == PORT_MQTT_LINK_CONNECTING && port_time_monotonic_ms() < deadline) {
         mrc = mosquitto_loop(g.mosq, (int)PORT_POSIX_POLL_SLICE_MS, 1);
         if (mrc != MOSQ_ERR_SUCCESS) {
             why = mosq_err(mrc);
             break;
         }
     }
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         port_log(PORT_LOG_ERROR, "mqtt: cannot connect to %s:%u: %s", g.host, (unsigned)g.cfg.port,
-                 g.connack_rc != 0 ? mosquitto_connack_string(g.connack_rc) : why);
+                 g.link.connack_rc != 0 ? mosquitto_connack_string(g.link.connack_rc) : why);
         release();
         return PORT_ERR_NOCONN;
     }
@@ -303,24 +248,14 @@ int port_mqtt_connect(const port_mqtt_config *config)
 
 int port_mqtt_subscribe(const char *topic, int qos)
 {
-    if (g.mosq == NULL || topic == NULL || topic[0] == '\0' || qos < 0 || qos > 2 ||
-        strlen(topic) >= PORT_MQTT_MAX_TOPIC) {
+    if (g.mosq == NULL) {
         return PORT_ERR_INVAL;
     }
-    size_t i = 0;
-    while (i < g.sub_count && strcmp(g.subs[i].topic, topic) != 0) {
-        i++;
+    int put = port_mqtt_subscriptions_put(&g.subs, topic, qos);
+    if (put != PORT_OK) {
+        return put;
     }
-    if (i == g.sub_count) {
-        if (g.sub_count == PORT_MQTT_MAX_SUBSCRIPTIONS) {
-            port_log(PORT_LOG_ERROR, "mqtt: more than %d subscriptions", PORT_MQTT_MAX_SUBSCRIPTIONS);
-            return PORT_ERR_NOSPACE;
-        }
-        (void)strcpy(g.subs[i].topic, topic); /* length checked above */
-        g.sub_count++;
-    }
-    g.subs[i].qos = qos;
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         return PORT_OK; /* made on the next reconnect */
     }
     int rc = mosquitto_subscribe(g.mosq, NULL, topic, qos);
@@ -336,7 +271,7 @@ int port_mqtt_publish(const char *topic, const void *payload, size_t len, int qo
     if (g.mosq == NULL || topic == NULL || (payload == NULL && len > 0) || len > INT_MAX || qos < 0 || qos > 2) {
         return PORT_ERR_INVAL;
     }
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         return PORT_ERR_NOCONN;
     }
     int rc = mosquitto_publish(g.mosq, NULL, topic, (int)len, payload, qos, false);
@@ -360,12 +295,12 @@ static void try_reconnect(void)
     if (rc != MOSQ_ERR_SUCCESS) {
         port_log(PORT_LOG_DEBUG, "mqtt: reconnect to %s:%u failed: %s; next try in %u ms", g.host,
                  (unsigned)g.cfg.port, mosq_err(rc),
-                 (unsigned)g.backoff_ms);
-        schedule_reconnect();
+                 (unsigned)g.link.backoff_ms);
+        port_mqtt_link_schedule(&g.link, &g.cfg, port_time_monotonic_ms());
         return;
     }
-    g.link = LINK_CONNECTING;
-    g.connecting_since_ms = port_time_monotonic_ms();
+    g.link.state = PORT_MQTT_LINK_CONNECTING;
+    g.link.connecting_since_ms = port_time_monotonic_ms();
 }
 
 int port_mqtt_poll(uint32_t timeout_ms)
@@ -376,7 +311,7 @@ int port_mqtt_poll(uint32_t timeout_ms)
     }
     uint64_t start = port_time_monotonic_ms();
     uint64_t deadline = start + timeout_ms;
-    g.event = false;
+    g.link.event = false;
     for (;;) {
         if (port_posix_take_wake()) {
             break;
@@ -384,32 +319,32 @@ int port_mqtt_poll(uint32_t timeout_ms)
         uint64_t now = port_time_monotonic_ms();
         uint64_t left = deadline > now ? deadline - now : 0;
         uint32_t slice = left < PORT_POSIX_POLL_SLICE_MS ? (uint32_t)left : PORT_POSIX_POLL_SLICE_MS;
-        if (g.link == LINK_DOWN) {
-            if (now >= g.next_attempt_ms) {
+        if (g.link.state == PORT_MQTT_LINK_DOWN) {
+            if (now >= g.link.next_attempt_ms) {
                 try_reconnect();
             } else {
-                uint64_t wait = g.next_attempt_ms - now;
+                uint64_t wait = g.link.next_attempt_ms - now;
                 port_sleep_ms(wait < slice ? (uint32_t)wait : slice);
             }
         } else {
             int rc = mosquitto_loop(g.mosq, (int)slice, 1);
             if (rc != MOSQ_ERR_SUCCESS) {
                 mark_down(mosq_err(rc));
-            } else if (g.link == LINK_CONNECTING && now - g.connecting_since_ms > g.cfg.connect_timeout_ms) {
+            } else if (g.link.state == PORT_MQTT_LINK_CONNECTING && now - g.link.connecting_since_ms > g.cfg.connect_timeout_ms) {
                 (void)mosquitto_disconnect(g.mosq);
                 mark_down("no CONNACK");
             }
         }
-        if (g.event || port_time_monotonic_ms() >= deadline) {
+        if (g.link.event || port_time_monotonic_ms() >= deadline) {
             break;
         }
     }
-    return g.link == LINK_UP ? PORT_OK : PORT_ERR_NOCONN;
+    return g.link.state == PORT_MQTT_LINK_UP ? PORT_OK : PORT_ERR_NOCONN;
 }
 
 bool port_mqtt_is_connected(void)
 {
-    return g.mosq != NULL && g.link == LINK_UP;
+    return g.mosq != NULL && g.link.state == PORT_MQTT_LINK_UP;
 }
 
 void port_mqtt_disconnect(void)
@@ -417,7 +352,7 @@ void port_mqtt_disconnect(void)
     if (g.mosq == NULL) {
         return;
     }
-    if (g.link == LINK_UP) {
+    if (g.link.state == PORT_MQTT_LINK_UP) {
         (void)mosquitto_disconnect(g.mosq);
         /* Flush the DISCONNECT before the socket closes. */
         for (int i = 0; i < 5 && mosquitto_loop(g.mosq, 10, 1) == MOSQ_ERR_SUCCESS; i++) {

@@ -1,6 +1,7 @@
-/* port_posix.c - status strings, log, time, threads, mutex, queue and wake-up for POSIX hosts (pthreads). */
+/* port_posix.c - log, time, threads, mutex, queue and wake-up for POSIX hosts (pthreads). */
 #define _GNU_SOURCE
 #include "port.h"
+#include "port_common.h"
 #include "port_posix_internal.h"
 
 #include <errno.h>
@@ -12,26 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-const char *port_status_str(int status)
-{
-    switch (status) {
-    case PORT_OK: return "ok";
-    case PORT_ERR: return "error";
-    case PORT_ERR_INVAL: return "invalid argument";
-    case PORT_ERR_NOSPACE: return "buffer too small";
-    case PORT_ERR_NOTFOUND: return "not found";
-    case PORT_ERR_FULL: return "queue full";
-    case PORT_ERR_EMPTY: return "queue empty";
-    case PORT_ERR_NOCONN: return "not connected";
-    case PORT_ERR_IO: return "I/O error";
-    case PORT_ERR_NOMEM: return "out of memory";
-    case PORT_ERR_TIMEOUT: return "timed out";
-    default: return "unknown status";
-    }
-}
-
-/* ---- log ---- */
 
 static atomic_int g_log_level = PORT_LOG_INFO;
 
@@ -48,7 +29,7 @@ port_log_level port_log_get_level(void)
 void port_log(port_log_level level, const char *fmt, ...)
 {
     static const char *const names[] = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"};
-    if ((int)level < atomic_load(&g_log_level) || (int)level < 0 || (int)level > (int)PORT_LOG_ERROR) {
+    if (!port_log_level_passes(level, atomic_load(&g_log_level))) {
         return;
     }
     char line[1024 + 64];
@@ -97,18 +78,11 @@ int port_time_rfc3339(char *buf, size_t cap)
         return PORT_ERR_INVAL;
     }
     struct timespec ts;
-    struct tm tm;
-    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || gmtime_r(&ts.tv_sec, &tm) == NULL) {
+    if (clock_gettime(CLOCK_REALTIME, &ts) != 0 || ts.tv_sec < 0) {
         buf[0] = '\0';
         return PORT_ERR;
     }
-    int n = snprintf(buf, cap, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
-    if (n < 0) {
-        buf[0] = '\0';
-        return PORT_ERR;
-    }
-    return (size_t)n < cap ? PORT_OK : PORT_ERR_NOSPACE;
+    return port_format_rfc3339((uint64_t)ts.tv_sec * 1000U + (uint64_t)ts.tv_nsec / 1000000U, buf, cap);
 }
 
 void port_sleep_ms(uint32_t ms)

@@ -2,6 +2,7 @@
  * A key is stored as "<dir>/<key>" (dir = the settings subtree given to port_kv_open); the value is saved with its
  * terminating NUL, so a stored empty string still has length 1 and "not found" is unambiguous. */
 #include "port.h"
+#include "port_common.h"
 
 #include <errno.h>
 #include <string.h>
@@ -12,27 +13,10 @@
 
 static char g_dir[32];
 
-static bool key_ok(const char *key)
-{
-    if (key == NULL || key[0] == '\0' || key[0] == '.') {
-        return false;
-    }
-    size_t n = 0;
-    for (const char *p = key; *p != '\0'; p++, n++) {
-        char c = *p;
-        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
-                  c == '.' || c == '-';
-        if (!ok || n >= PORT_KV_MAX_KEY) {
-            return false;
-        }
-    }
-    return true;
-}
-
 /* "<dir>/<key>"; PORT_ERR_INVAL when it would exceed the settings name limit. */
 static int full_name(char *buf, size_t cap, const char *key)
 {
-    if (g_dir[0] == '\0' || !key_ok(key)) {
+    if (g_dir[0] == '\0' || !port_kv_key_ok(key)) {
         return PORT_ERR_INVAL;
     }
     size_t need = strlen(g_dir) + 1 + strlen(key);

@@ -9,6 +9,7 @@
  * Subscriptions are remembered and made again after each reconnect. TLS: credentials by security tag; tls_ca_file,
  * tls_cert_file and tls_key_file name key-value entries (port_kv_get) holding PEM text. */
 #include "port.h"
+#include "port_common.h"
 #include "port_zephyr_internal.h"
 
 #include <errno.h>
@@ -24,13 +25,6 @@
 #define TX_BUF_BYTES CONFIG_PROPLET_MQTT_BUFFER_BYTES
 #define PAYLOAD_BYTES CONFIG_PROPLET_MQTT_PAYLOAD_BYTES
 #define WILL_MAX 512
-
-typedef enum { LINK_DOWN, LINK_CONNECTING, LINK_UP } link_state;
-
-typedef struct {
-    char topic[PORT_MQTT_MAX_TOPIC];
-    int qos;
-} subscription;
 
 static struct {
     bool active;
@@ -49,16 +43,9 @@ static struct {
     struct sockaddr_storage broker;
     uint8_t rx[RX_BUF_BYTES];
     uint8_t tx[TX_BUF_BYTES];
-    link_state link;
-    bool initial;   /* true until the first CONNACK of port_mqtt_connect */
-    int connack_rc; /* last refusal, 0 when none */
-    bool event;     /* a message or state change was delivered in this poll */
-    uint32_t backoff_ms;
-    uint64_t next_attempt_ms;
-    uint64_t connecting_since_ms;
+    port_mqtt_link link;
     uint16_t next_id;
-    subscription subs[PORT_MQTT_MAX_SUBSCRIPTIONS];
-    size_t sub_count;
+    port_mqtt_subscriptions subs;
     char topic[PORT_MQTT_MAX_TOPIC];
 #if defined(CONFIG_MQTT_LIB_TLS)
     sec_tag_t sec_tags[1];
@@ -108,32 +95,20 @@ static int socket_fd(void)
     return g.client.transport.tcp.sock;
 }
 
-static void schedule_reconnect(void)
-{
-    g.next_attempt_ms = port_time_monotonic_ms() + g.backoff_ms;
-    g.backoff_ms = g.backoff_ms > g.cfg.reconnect_max_ms / 2U ? g.cfg.reconnect_max_ms : g.backoff_ms * 2U;
-}
-
 /* The link went down: closes the transport (once) and reports it once. */
 static void mark_down(const char *why)
 {
-    link_state was = g.link;
-    if (was == LINK_DOWN) {
+    port_mqtt_link_state was = g.link.state;
+    if (was == PORT_MQTT_LINK_DOWN) {
         return;
     }
-    g.link = LINK_DOWN;
+    g.link.state = PORT_MQTT_LINK_DOWN;
     (void)mqtt_abort(&g.client); /* its MQTT_EVT_DISCONNECT comes back here and returns above */
-    if (was == LINK_UP) {
-        port_log(PORT_LOG_WARN, "mqtt: connection lost (%s); reconnecting", why);
-        g.backoff_ms = g.cfg.reconnect_min_ms;
-        schedule_reconnect();
-        g.event = true;
-        if (g.cfg.on_state != NULL) {
-            g.cfg.on_state(g.cfg.ctx, false);
-        }
+    if (was == PORT_MQTT_LINK_UP) {
+        port_mqtt_link_lost(&g.link, &g.cfg, port_time_monotonic_ms(), why);
     } else {
         port_log(PORT_LOG_DEBUG, "mqtt: connect attempt failed (%s)", why);
-        schedule_reconnect();
+        port_mqtt_link_schedule(&g.link, &g.cfg, port_time_monotonic_ms());
     }
 }
 
@@ -201,7 +176,7 @@ static void on_publish(const struct mqtt_publish_param *p)
                  g.cfg.max_incoming_bytes < sizeof g_payload ? g.cfg.max_incoming_bytes : sizeof g_payload);
         return;
     }
-    g.event = true;
+    g.link.event = true;
     if (g.cfg.on_message != NULL) {
         g.cfg.on_message(g.cfg.ctx, g.topic, g_payload, len);
     }
@@ -210,29 +185,20 @@ static void on_publish(const struct mqtt_publish_param *p)
 static void on_connack(const struct mqtt_evt *evt)
 {
     if (evt->result != 0) {
-        g.connack_rc = evt->result;
+        g.link.connack_rc = evt->result;
         port_log(PORT_LOG_ERROR, "mqtt: broker refused the connection (code %d)", evt->result);
         mark_down("refused");
         return;
     }
-    g.connack_rc = 0;
-    g.link = LINK_UP;
-    g.backoff_ms = g.cfg.reconnect_min_ms;
-    for (size_t i = 0; i < g.sub_count; i++) {
-        int rc = subscribe_now(g.subs[i].topic, g.subs[i].qos);
+    port_mqtt_link_accepted(&g.link, &g.cfg);
+    for (size_t i = 0; i < g.subs.count; i++) {
+        const port_mqtt_subscription *sub = &g.subs.items[i];
+        int rc = subscribe_now(sub->topic, sub->qos);
         if (rc < 0) {
-            port_log(PORT_LOG_ERROR, "mqtt: re-subscribe to %s failed: %d", g.subs[i].topic, rc);
+            port_log(PORT_LOG_ERROR, "mqtt: re-subscribe to %s failed: %d", sub->topic, rc);
         }
     }
-    if (g.initial) {
-        g.initial = false;
-        return;
-    }
-    port_log(PORT_LOG_INFO, "mqtt: reconnected to %s:%u", g.host, (unsigned)g.cfg.port);
-    g.event = true;
-    if (g.cfg.on_state != NULL) {
-        g.cfg.on_state(g.cfg.ctx, true);
-    }
+    port_mqtt_link_report_up(&g.link, &g.cfg);
 }
 
 static void mqtt_evt_handler(struct mqtt_client *client, const struct mqtt_evt *evt)
@@ -399,8 +365,8 @@ static int start_connect(void)
         port_log(PORT_LOG_DEBUG, "mqtt: connect to %s:%u failed: %d", g.host, (unsigned)g.cfg.port, rc);
         return PORT_ERR_NOCONN;
     }
-    g.link = LINK_CONNECTING;
-    g.connecting_since_ms = port_time_monotonic_ms();
+    g.link.state = PORT_MQTT_LINK_CONNECTING;
+    g.link.connecting_since_ms = port_time_monotonic_ms();
     return PORT_OK;
 }
 
@@ -410,7 +376,7 @@ static void pump(uint32_t wait_ms)
     struct zsock_pollfd fds[2];
     int nfds = 0;
     int wake = port_zephyr_wake_fd();
-    int sock = g.link != LINK_DOWN ? socket_fd() : -1;
+    int sock = g.link.state != PORT_MQTT_LINK_DOWN ? socket_fd() : -1;
     if (sock >= 0) {
         int ka = mqtt_keepalive_time_left(&g.client);
         if (ka >= 0 && (uint32_t)ka < wait_ms) {
@@ -451,22 +417,20 @@ static void pump(uint32_t wait_ms)
         mark_down("socket closed");
         return;
     }
-    if (g.link == LINK_UP) {
+    if (g.link.state == PORT_MQTT_LINK_UP) {
         int live = mqtt_live(&g.client);
         if (live < 0 && live != -EAGAIN) {
             mark_down("keepalive failed");
         }
-    } else if (g.link == LINK_CONNECTING &&
-               port_time_monotonic_ms() - g.connecting_since_ms > g.cfg.connect_timeout_ms) {
+    } else if (g.link.state == PORT_MQTT_LINK_CONNECTING &&
+               port_time_monotonic_ms() - g.link.connecting_since_ms > g.cfg.connect_timeout_ms) {
         mark_down("no CONNACK");
     }
 }
 
 int port_mqtt_connect(const port_mqtt_config *config)
 {
-    if (config == NULL || config->host == NULL || config->client_id == NULL || config->will_qos < 0 ||
-        config->will_qos > 2 || (config->will_topic != NULL && config->will_payload == NULL && config->will_len > 0) ||
-        config->will_len > WILL_MAX) {
+    if (!port_mqtt_config_ok(config) || config->will_len > WILL_MAX) {
         return PORT_ERR_INVAL;
     }
     if (g.active) {
@@ -490,29 +454,9 @@ int port_mqtt_connect(const port_mqtt_config *config)
     g.cfg.password = config->password != NULL ? g.password : NULL;
     g.cfg.will_topic = config->will_topic != NULL ? g.will_topic : NULL;
     g.cfg.will_payload = g.will_payload;
-    if (g.cfg.port == 0) {
-        g.cfg.port = config->tls ? 8883 : 1883;
-    }
-    if (g.cfg.keepalive_s == 0) {
-        g.cfg.keepalive_s = 30;
-    }
-    if (g.cfg.max_incoming_bytes == 0) {
-        g.cfg.max_incoming_bytes = PORT_MQTT_DEFAULT_MAX_INCOMING;
-    }
-    if (g.cfg.connect_timeout_ms == 0) {
-        g.cfg.connect_timeout_ms = 10000;
-    }
-    if (g.cfg.reconnect_min_ms == 0) {
-        g.cfg.reconnect_min_ms = 500;
-    }
-    if (g.cfg.reconnect_max_ms == 0) {
-        g.cfg.reconnect_max_ms = 30000;
-    }
-    if (g.cfg.reconnect_max_ms < g.cfg.reconnect_min_ms) {
-        g.cfg.reconnect_max_ms = g.cfg.reconnect_min_ms;
-    }
-    g.backoff_ms = g.cfg.reconnect_min_ms;
-    g.initial = true;
+    port_mqtt_config_apply_defaults(&g.cfg);
+    g.link.backoff_ms = g.cfg.reconnect_min_ms;
+    g.link.initial = true;
     int rc = start_connect();
     if (rc != PORT_OK) {
         port_log(PORT_LOG_ERROR, "mqtt: cannot connect to %s:%u", g.host, (unsigned)g.cfg.port);
@@ -520,14 +464,14 @@ int port_mqtt_connect(const port_mqtt_config *config)
     }
     g.active = true;
     uint64_t deadline = port_time_monotonic_ms() + g.cfg.connect_timeout_ms;
-    while (g.link == LINK_CONNECTING && port_time_monotonic_ms() < deadline) {
+    while (g.link.state == PORT_MQTT_LINK_CONNECTING && port_time_monotonic_ms() < deadline) {
         (void)port_zephyr_take_wake(); /* a pending wake would turn this wait into a spin; the loop drains later */
         pump(50);
     }
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         port_log(PORT_LOG_ERROR, "mqtt: cannot connect to %s:%u: %s", g.host, (unsigned)g.cfg.port,
-                 g.connack_rc != 0 ? "refused" : "no CONNACK in time");
-        g.link = LINK_CONNECTING; /* so that mark_down closes the transport */
+                 g.link.connack_rc != 0 ? "refused" : "no CONNACK in time");
+        g.link.state = PORT_MQTT_LINK_CONNECTING; /* so that mark_down closes the transport */
         mark_down("gave up");
         g.active = false;
         return PORT_ERR_NOCONN;
@@ -538,23 +482,14 @@ int port_mqtt_connect(const port_mqtt_config *config)
 
 int port_mqtt_subscribe(const char *topic, int qos)
 {
-    if (!g.active || topic == NULL || topic[0] == '\0' || qos < 0 || qos > 2 || strlen(topic) >= PORT_MQTT_MAX_TOPIC) {
+    if (!g.active) {
         return PORT_ERR_INVAL;
     }
-    size_t i = 0;
-    while (i < g.sub_count && strcmp(g.subs[i].topic, topic) != 0) {
-        i++;
+    int put = port_mqtt_subscriptions_put(&g.subs, topic, qos);
+    if (put != PORT_OK) {
+        return put;
     }
-    if (i == g.sub_count) {
-        if (g.sub_count == PORT_MQTT_MAX_SUBSCRIPTIONS) {
-            port_log(PORT_LOG_ERROR, "mqtt: more than %d subscriptions", PORT_MQTT_MAX_SUBSCRIPTIONS);
-            return PORT_ERR_NOSPACE;
-        }
-        (void)copy_str(g.subs[i].topic, sizeof g.subs[i].topic, topic); /* length checked above */
-        g.sub_count++;
-    }
-    g.subs[i].qos = qos;
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         return PORT_OK; /* made on the next CONNACK */
     }
     int rc = subscribe_now(topic, qos);
@@ -570,7 +505,7 @@ int port_mqtt_publish(const char *topic, const void *payload, size_t len, int qo
     if (!g.active || topic == NULL || (payload == NULL && len > 0) || len > UINT32_MAX || qos < 0 || qos > 2) {
         return PORT_ERR_INVAL;
     }
-    if (g.link != LINK_UP) {
+    if (g.link.state != PORT_MQTT_LINK_UP) {
         return PORT_ERR_NOCONN;
     }
     static const uint8_t empty[1];
@@ -601,34 +536,34 @@ int port_mqtt_poll(uint32_t timeout_ms)
         return PORT_ERR_NOCONN;
     }
     uint64_t deadline = port_time_monotonic_ms() + timeout_ms;
-    g.event = false;
+    g.link.event = false;
     for (;;) {
         if (port_zephyr_take_wake()) {
             break;
         }
         uint64_t now = port_time_monotonic_ms();
         uint32_t left = deadline > now ? (uint32_t)(deadline - now) : 0u;
-        if (g.link == LINK_DOWN && now >= g.next_attempt_ms) {
+        if (g.link.state == PORT_MQTT_LINK_DOWN && now >= g.link.next_attempt_ms) {
             if (start_connect() != PORT_OK) {
-                g.link = LINK_DOWN;
-                schedule_reconnect();
+                g.link.state = PORT_MQTT_LINK_DOWN;
+                port_mqtt_link_schedule(&g.link, &g.cfg, port_time_monotonic_ms());
             }
-        } else if (g.link == LINK_DOWN) {
-            uint64_t wait = g.next_attempt_ms - now;
+        } else if (g.link.state == PORT_MQTT_LINK_DOWN) {
+            uint64_t wait = g.link.next_attempt_ms - now;
             pump(wait < left ? (uint32_t)wait : left); /* only the wake eventfd */
         } else {
             pump(left);
         }
-        if (g.event || port_time_monotonic_ms() >= deadline) {
+        if (g.link.event || port_time_monotonic_ms() >= deadline) {
             break;
         }
     }
-    return g.link == LINK_UP ? PORT_OK : PORT_ERR_NOCONN;
+    return g.link.state == PORT_MQTT_LINK_UP ? PORT_OK : PORT_ERR_NOCONN;
 }
 
 bool port_mqtt_is_connected(void)
 {
-    return g.active && g.link == LINK_UP;
+    return g.active && g.link.state == PORT_MQTT_LINK_UP;
 }
 
 void port_mqtt_disconnect(void)
@@ -636,11 +571,11 @@ void port_mqtt_disconnect(void)
     if (!g.active) {
         return;
     }
-    link_state was = g.link;
-    g.link = LINK_DOWN; /* first: the library's MQTT_EVT_DISCONNECT must not be reported as a lost link */
-    if (was == LINK_UP) {
+    port_mqtt_link_state was = g.link.state;
+    g.link.state = PORT_MQTT_LINK_DOWN; /* first: the library's MQTT_EVT_DISCONNECT must not be reported as a lost link */
+    if (was == PORT_MQTT_LINK_UP) {
         (void)mqtt_disconnect(&g.client, NULL); /* a clean DISCONNECT: the broker drops the Last Will */
-    } else if (was == LINK_CONNECTING) {
+    } else if (was == PORT_MQTT_LINK_CONNECTING) {
         (void)mqtt_abort(&g.client);
     }
     g.active = false;

@@ -1,6 +1,7 @@
-/* port_zephyr.c - status strings, log, time, wake-up eventfd, threads (static stack pool), mutex and queue (k_msgq)
+/* port_zephyr.c - log, time, wake-up eventfd, threads (static stack pool), mutex and queue (k_msgq)
  * on Zephyr. Target build only (embedded/zephyr); never compiled on the host. */
 #include "port.h"
+#include "port_common.h"
 #include "port_zephyr_internal.h"
 
 #include <errno.h>
@@ -16,24 +17,6 @@
 #include <zephyr/zvfs/eventfd.h>
 
 LOG_MODULE_REGISTER(proplet, LOG_LEVEL_DBG);
-
-const char *port_status_str(int status)
-{
-    switch (status) {
-    case PORT_OK: return "ok";
-    case PORT_ERR: return "error";
-    case PORT_ERR_INVAL: return "invalid argument";
-    case PORT_ERR_NOSPACE: return "buffer too small";
-    case PORT_ERR_NOTFOUND: return "not found";
-    case PORT_ERR_FULL: return "queue full";
-    case PORT_ERR_EMPTY: return "queue empty";
-    case PORT_ERR_NOCONN: return "not connected";
-    case PORT_ERR_IO: return "I/O error";
-    case PORT_ERR_NOMEM: return "out of memory";
-    case PORT_ERR_TIMEOUT: return "timed out";
-    default: return "unknown status";
-    }
-}
 
 /* ---- log: one formatting buffer under a mutex (no 1 KiB line on the small task stacks) ---- */
 
@@ -53,7 +36,7 @@ port_log_level port_log_get_level(void)
 
 void port_log(port_log_level level, const char *fmt, ...)
 {
-    if ((int)level < (int)atomic_get(&g_log_level) || (int)level < 0 || (int)level > (int)PORT_LOG_ERROR) {
+    if (!port_log_level_passes(level, (int)atomic_get(&g_log_level))) {
         return;
     }
     (void)k_mutex_lock(&g_log_lock, K_FOREVER);
@@ -127,46 +110,11 @@ int port_zephyr_sntp_sync(const char *server, uint32_t timeout_ms)
     return PORT_OK;
 }
 
-static bool is_leap(int64_t y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* The clock before SNTP reads as 1970-01-01 plus uptime, still valid RFC 3339. */
 int port_time_rfc3339(char *buf, size_t cap)
 {
-    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (buf == NULL || cap == 0) {
-        return PORT_ERR_INVAL;
-    }
     uint64_t ms = port_time_unix_ms();
-    if (ms == 0) {
-        ms = port_time_monotonic_ms();
-    }
-    uint64_t secs = ms / 1000u;
-    int64_t days = (int64_t)(secs / 86400u);
-    uint32_t rem = (uint32_t)(secs % 86400u);
-    int64_t year = 1970;
-    while (days >= (is_leap(year) ? 366 : 365)) {
-        days -= is_leap(year) ? 366 : 365;
-        year++;
-    }
-    int month = 0;
-    for (; month < 11; month++) {
-        int len = month_days[month] + (month == 1 && is_leap(year) ? 1 : 0);
-        if (days < len) {
-            break;
-        }
-        days -= len;
-    }
-    int n = snprintf(buf, cap, "%04d-%02d-%02dT%02u:%02u:%02u.%03uZ", (int)year, month + 1, (int)days + 1,
-                     (unsigned)(rem / 3600u), (unsigned)(rem / 60u % 60u), (unsigned)(rem % 60u),
-                     (unsigned)(ms % 1000u));
-    if (n < 0) {
-        buf[0] = '\0';
-        return PORT_ERR;
-    }
-    return (size_t)n < cap ? PORT_OK : PORT_ERR_NOSPACE;
+    return port_format_rfc3339(ms != 0 ? ms : port_time_monotonic_ms(), buf, cap);
 }
 
 void port_sleep_ms(uint32_t ms)

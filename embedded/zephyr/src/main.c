@@ -99,13 +99,8 @@ int main(void)
         return 0;
     }
     port_log_set_level(cfg.log_level);
-    if (cfg.max_concurrent_tasks > PROPLET_MAX_TASKS) {
-        port_log(PORT_LOG_WARN, "PROPLET_MAX_CONCURRENT_TASKS %u is above this build's %u: using %u",
-                 (unsigned)cfg.max_concurrent_tasks, (unsigned)PROPLET_MAX_TASKS, (unsigned)PROPLET_MAX_TASKS);
-        cfg.max_concurrent_tasks = PROPLET_MAX_TASKS;
-    }
-    if (cfg.max_memory_bytes > UINT32_MAX) {
-        port_log(PORT_LOG_ERROR, "PROPLET_MAX_MEMORY_BYTES: at most %u on this proplet", (unsigned)UINT32_MAX);
+    if (proplet_settle_config(&cfg, err, sizeof err) != PORT_OK) {
+        port_log(PORT_LOG_ERROR, "%s", err);
         return 0;
     }
 
@@ -119,34 +114,22 @@ int main(void)
         (void)port_zephyr_sntp_sync(CONFIG_PROPLET_SNTP_SERVER, 5000);
     }
 
-    engine_config ec = {.max_memory_bytes = (uint32_t)cfg.max_memory_bytes,
-                        .wasm_stack_bytes = cfg.wasm_stack_bytes,
-                        .max_instances = cfg.max_concurrent_tasks};
+    engine_config ec = proplet_engine_config(&cfg);
     if (engine_init(&ec) != ENGINE_OK) {
         port_log(PORT_LOG_ERROR, "the Wasm engine (WAMR) did not start");
         return 0;
     }
 
-    proplet_config pc = {
-        .tenant_id = cfg.tenant_id,
-        .channel_id = cfg.channel_id,
-        .proplet_id = cfg.entity_id,
-        .ns = NULL,
-        .qos = cfg.mqtt_qos,
-        .liveness_interval_ms = cfg.liveness_interval_s * 1000u,
-        .max_concurrent_tasks = cfg.max_concurrent_tasks,
-        .max_memory_bytes = (uint32_t)cfg.max_memory_bytes,
-        .task_timeout_ms = cfg.task_timeout_s > UINT32_MAX / 1000u ? UINT32_MAX : cfg.task_timeout_s * 1000u,
-        .chunk_timeout_ms = 60000u,
-        .max_binary_bytes = PROPLET_MAX_BINARY_BYTES,
-        .task_stack_bytes = CONFIG_PROPLET_TASK_STACK_BYTES,
-        .chunk_arena = g_chunk_arena,
-        .chunk_arena_len = sizeof g_chunk_arena,
-        .wasm_runtime = "wamr",
-        .proplet_version = PROPLET_C_VERSION,
-        .description = "ESP32-S3 (Zephyr, WAMR classic interpreter)",
-        .location = NULL,
-    };
+    proplet_config pc;
+    proplet_config_from_port(&pc, &cfg); /* ns and location stay NULL */
+    pc.chunk_timeout_ms = 60000u;
+    pc.max_binary_bytes = PROPLET_MAX_BINARY_BYTES;
+    pc.task_stack_bytes = CONFIG_PROPLET_TASK_STACK_BYTES;
+    pc.chunk_arena = g_chunk_arena;
+    pc.chunk_arena_len = sizeof g_chunk_arena;
+    pc.wasm_runtime = "wamr";
+    pc.proplet_version = PROPLET_C_VERSION;
+    pc.description = "ESP32-S3 (Zephyr, WAMR classic interpreter)";
     if (proplet_init(&pc, err, sizeof err) != PORT_OK) {
         port_log(PORT_LOG_ERROR, "proplet: %s", err);
         engine_shutdown();
