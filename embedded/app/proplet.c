@@ -20,6 +20,7 @@
 #define CONNECT_BACKOFF_MIN_MS 500u
 #define CONNECT_BACKOFF_MAX_MS 30000u
 #define OUT_BUF_SIZE 2048u
+#define FIRST_METRICS_MS 100u /* first task-metrics sample after the task starts running, as the .NET proplet */
 
 typedef struct {
     task_entry *entry; /* NULL: slot unused */
@@ -36,6 +37,15 @@ typedef struct {
     bool failed;
     char result[PROPLET_RESULT_MAX + 1];
     char error[PROPLET_ERROR_MAX + 1];
+    /* task metrics: main loop only */
+    bool metrics_on;          /* this task publishes task metrics (proplet setting and monitoring_profile) */
+    bool metrics_history;     /* with "aggregated" (else null) */
+    uint32_t metrics_interval_ms;
+    uint64_t running_since_ms; /* when the worker was started */
+    uint64_t next_metrics_ms;
+    uint64_t samples;
+    uint64_t memory_sum;
+    uint64_t memory_max;
 } app_task;
 
 typedef struct {
@@ -48,6 +58,7 @@ static struct {
     uint32_t liveness_ms;
     uint32_t max_memory;
     uint32_t task_timeout_ms;
+    uint32_t metrics_ms;
     size_t max_binary;
     size_t stack_bytes;
     char wasm_runtime[32];
@@ -65,6 +76,7 @@ static struct {
     char topic_alive[PROPLET_TOPIC_MAX + 1];
     char topic_create[PROPLET_TOPIC_MAX + 1];
     char topic_results[PROPLET_TOPIC_MAX + 1];
+    char topic_task_metrics[PROPLET_TOPIC_MAX + 1];
     char topic_fetch[PROPLET_TOPIC_MAX + 1];
     bool direct;
 
@@ -255,6 +267,8 @@ static void launch(task_entry *e)
     app_task *t = &g.tasks[slot_of(e)];
     tasks_set_state(e, TASK_RUNNING);
     t->worker_started = true;
+    t->running_since_ms = port_time_monotonic_ms();
+    t->next_metrics_ms = t->running_since_ms + FIRST_METRICS_MS;
     int rc = port_thread_create(&t->thread, e->id, g.stack_bytes, worker, t);
     if (rc != PORT_OK) {
         t->worker_started = false;
@@ -324,6 +338,88 @@ static void flush_pending_results(void)
             g.pending_results = true;
         }
     }
+}
+
+/* ---- task metrics ------------------------------------------------------------------------------------------ */
+
+/* A task whose worker runs its call and that has not been asked to stop. */
+static bool metrics_active(const app_task *t)
+{
+    return t->entry != NULL && t->metrics_on && t->worker_started && t->entry->state == TASK_RUNNING &&
+           !tasks_stop_requested(t->entry);
+}
+
+static void sample_task(app_task *t, uint64_t now)
+{
+    engine_memory_stats mem = {0};
+    bool have = false;
+    port_mutex_lock(g.lock); /* the worker clears t->instance under the lock before destroying it */
+    if (t->instance != NULL) {
+        have = engine_memory_stats_get(t->instance, &mem) == ENGINE_OK;
+    }
+    port_mutex_unlock(g.lock);
+    if (!have) {
+        /* not instantiated yet, or its call just ended: try again at the next tick */
+        t->next_metrics_ms = now + TICK_MS;
+        return;
+    }
+    uint64_t due = t->next_metrics_ms + t->metrics_interval_ms;
+    t->next_metrics_ms = due > now ? due : now + t->metrics_interval_ms;
+    if (!port_mqtt_is_connected()) {
+        return;
+    }
+    char timestamp[PORT_RFC3339_SIZE];
+    if (port_time_rfc3339(timestamp, sizeof timestamp) != PORT_OK) {
+        port_log(PORT_LOG_DEBUG, "task %s: no wall clock for a metrics sample", t->entry->id);
+        return;
+    }
+    uint64_t bytes = (uint64_t)mem.linear_bytes;
+    t->samples++;
+    t->memory_sum += bytes;
+    t->memory_max = bytes > t->memory_max ? bytes : t->memory_max;
+    proto_process_metrics m = {
+        .cpu_percent_x100 = 0, /* not measured per task on this build */
+        .memory_bytes = bytes,
+        .memory_percent_x100 = mem.max_linear_bytes > 0 ? (int64_t)(bytes * 10000u / mem.max_linear_bytes) : 0,
+        .uptime_seconds = (now - t->running_since_ms) / 1000u,
+        .thread_count = 1,
+    };
+    proto_aggregated_metrics ag = {
+        .avg_memory_usage = (t->memory_sum + t->samples / 2u) / t->samples,
+        .max_memory_usage = t->memory_max,
+        .sample_count = t->samples,
+    };
+    (void)publish(g.topic_task_metrics, g.out,
+                  proto_emit_task_metrics(&g.ctx, t->entry->id, timestamp, &m, t->metrics_history ? &ag : NULL,
+                                          g.out, sizeof g.out));
+}
+
+/* Publishes the samples that are due. */
+static void publish_task_metrics(uint64_t now)
+{
+    for (size_t i = 0; i < PROPLET_MAX_TASKS; i++) {
+        app_task *t = &g.tasks[i];
+        if (metrics_active(t) && now >= t->next_metrics_ms) {
+            sample_task(t, now);
+        }
+    }
+}
+
+/* Milliseconds until the next sample is due (0 when one is due now), or UINT32_MAX when none is scheduled. */
+static uint32_t next_metrics_in(uint64_t now)
+{
+    uint64_t soonest = UINT64_MAX;
+    for (size_t i = 0; i < PROPLET_MAX_TASKS; i++) {
+        const app_task *t = &g.tasks[i];
+        if (metrics_active(t) && t->next_metrics_ms < soonest) {
+            soonest = t->next_metrics_ms;
+        }
+    }
+    if (soonest == UINT64_MAX) {
+        return UINT32_MAX;
+    }
+    uint64_t in = soonest > now ? soonest - now : 0;
+    return in > UINT32_MAX ? UINT32_MAX : (uint32_t)in;
 }
 
 static bool has_waiter(const char *app_name)
@@ -446,6 +542,9 @@ static void on_start(const char *payload, size_t len)
         t->input_ptrs[i] = t->inputs[i];
     }
     t->timeout_ms = (uint32_t)timeout;
+    t->metrics_on = g.metrics_ms > 0 && s->monitoring_export;
+    t->metrics_history = s->monitoring_history;
+    t->metrics_interval_ms = s->monitoring_interval_ms != 0 ? s->monitoring_interval_ms : g.metrics_ms;
     if (s->daemon) {
         port_log(PORT_LOG_WARN, "task %s: daemon tasks are not supported here; it runs as a normal task", s->id);
     }
@@ -707,6 +806,8 @@ void proplet_config_from_port(proplet_config *out, const port_config *cfg)
     out->max_concurrent_tasks = cfg->max_concurrent_tasks;
     out->max_memory_bytes = (uint32_t)cfg->max_memory_bytes;
     out->task_timeout_ms = cfg->task_timeout_s > UINT32_MAX / 1000u ? UINT32_MAX : cfg->task_timeout_s * 1000u;
+    out->metrics_interval_ms =
+        cfg->metrics_interval_s > UINT32_MAX / 1000u ? UINT32_MAX : cfg->metrics_interval_s * 1000u;
 }
 
 int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
@@ -732,6 +833,7 @@ int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
     g.liveness_ms = cfg->liveness_interval_ms;
     g.max_memory = cfg->max_memory_bytes;
     g.task_timeout_ms = cfg->task_timeout_ms;
+    g.metrics_ms = cfg->metrics_interval_ms;
     g.max_binary = cfg->max_binary_bytes != 0 ? cfg->max_binary_bytes : PROPLET_MAX_BINARY_BYTES;
     g.stack_bytes = cfg->task_stack_bytes != 0 ? cfg->task_stack_bytes : DEFAULT_TASK_STACK_BYTES;
     copy_str(g.wasm_runtime, sizeof g.wasm_runtime, cfg->wasm_runtime);
@@ -750,6 +852,7 @@ int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
     if (proto_topic(&g.ctx, PROTO_ALIVE, g.topic_alive, sizeof g.topic_alive) < 0 ||
         proto_topic(&g.ctx, PROTO_CREATE, g.topic_create, sizeof g.topic_create) < 0 ||
         proto_topic(&g.ctx, PROTO_RESULTS, g.topic_results, sizeof g.topic_results) < 0 ||
+        proto_topic(&g.ctx, PROTO_TASK_METRICS, g.topic_task_metrics, sizeof g.topic_task_metrics) < 0 ||
         proto_topic(&g.ctx, PROTO_REGISTRY_PROPLET, g.topic_fetch, sizeof g.topic_fetch) < 0) {
         copy_str(err, err_cap, "topics do not fit PROPLET_TOPIC_MAX");
         return PORT_ERR_INVAL;
@@ -933,12 +1036,17 @@ int proplet_run(const port_mqtt_config *mqtt)
             }
             g.next_heartbeat_ms = now + g.liveness_ms;
         }
+        publish_task_metrics(now);
         uint32_t timeout = tasks_count(&g.table) > 0 ? TICK_MS : IDLE_WAKE_MS;
         if (g.liveness_ms > 0) {
             uint64_t due = g.next_heartbeat_ms > now ? g.next_heartbeat_ms - now : 0;
             if (due < timeout) {
                 timeout = (uint32_t)due;
             }
+        }
+        uint32_t metrics_due = next_metrics_in(now);
+        if (metrics_due < timeout) {
+            timeout = metrics_due;
         }
         (void)port_mqtt_poll(timeout);
     }

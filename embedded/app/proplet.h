@@ -28,6 +28,14 @@
  *   - Stop {id}: like the .NET proplet, whatever task of that id runs here is stopped (proplet_id only chooses the
  *     log line for an unknown id): a running task's call ends with "Task was cancelled or panicked", a task still
  *     waiting for its binary is answered with that error at once. Unknown id: warning, nothing published.
+ *   - Task metrics: while a task's call runs, the main loop publishes {task_id, proplet_id, timestamp, metrics,
+ *     aggregated} on control/proplet/task_metrics, the first sample 100 ms after its worker starts, then one every
+ *     metrics_interval_ms (or the interval of the start's monitoring_profile; enabled:false or export_to_mqtt:false
+ *     sends none, retain_history:false or history_size < 1 sends "aggregated":null). None after a stop request.
+ *     memory_bytes is the task's linear memory (engine_memory_stats_get, at most one tick old), memory_percent its
+ *     share of the memory cap, uptime_seconds counts from the worker's start, thread_count is 1; cpu_percent is 0
+ *     (CPU time is not measured per task on this build), the disk bytes and file_descriptor_count are 0 (no WASI).
+ *     aggregated holds the average and maximum memory_bytes of the samples so far and their count (cpu 0).
  *   - Bad input (not JSON, wrong types, oversized, truncated chunk streams) is logged and dropped.
  *   - proplet_request_stop (any thread, async-signal-safe): running tasks are stopped, their workers joined, nothing
  *     more is published, and the client disconnects cleanly (so the broker does not send the Last Will).
@@ -66,6 +74,8 @@ typedef struct {
     uint32_t max_concurrent_tasks; /* table size, ≤ PROPLET_MAX_TASKS; 0 = PROPLET_MAX_TASKS */
     uint32_t max_memory_bytes;     /* per-task linear memory cap (engine_limits); 0 = engine default */
     uint32_t task_timeout_ms;      /* for starts without timeout_ms; 0 = none */
+    uint32_t metrics_interval_ms;  /* task metrics period (a start's monitoring_profile interval overrides it);
+                                    * 0 = no task metrics at all */
     uint32_t chunk_timeout_ms;     /* how long a task waits for its chunks; 0 = 60000 */
     size_t max_binary_bytes;       /* largest inline binary; 0 = PROPLET_MAX_BINARY_BYTES */
     size_t task_stack_bytes;       /* native stack of a worker (must hold the wasm stack + ~64 KiB); 0 = 64 KiB */
@@ -89,8 +99,8 @@ int proplet_settle_config(port_config *cfg, char *err, size_t err_cap);
 engine_config proplet_engine_config(const port_config *cfg);
 
 /* Zeroes *out and fills the fields that come from a settled cfg: ids, qos, liveness interval, concurrency, memory
- * cap and task timeout (seconds to ms, saturating). The caller sets the rest (ns, chunk and stack sizes, arena,
- * discovery metadata). */
+ * cap, task timeout and metrics interval (seconds to ms, saturating). The caller sets the rest (ns, chunk and
+ * stack sizes, arena, discovery metadata). */
 void proplet_config_from_port(proplet_config *out, const port_config *cfg);
 
 /* Copies what it needs from cfg (strings included). The engine must already be initialised (engine_init). */

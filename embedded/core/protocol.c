@@ -237,6 +237,74 @@ static void parse_env(const json_doc *doc, proto_start *out)
     }
 }
 
+/* A bool member of object obj: absent or null leaves *out; another type is an error naming field. */
+static int member_bool(const json_doc *doc, int obj, const char *key, const char *field, bool *out, char *err,
+                       size_t err_cap)
+{
+    int v = json_find(doc, obj, key);
+    if (v < 0 || json_is_null(doc, v)) return PROTO_OK;
+    if (json_get_bool(doc, v, out) != JSON_OK) {
+        set_err(err, err_cap, "field is not a boolean: ", field);
+        return PROTO_ERR_FIELD;
+    }
+    return PROTO_OK;
+}
+
+#define MONITORING_NS_THRESHOLD 1000000u
+#define MONITORING_MIN_MS 1000u
+#define MONITORING_MAX_MS 86400000u
+
+/* monitoring_profile: only the fields that decide whether, how often and with which aggregate the proplet
+ * publishes task metrics (collect_* are not read: this proplet measures only what it reports anyway). */
+static int parse_monitoring(const json_doc *doc, proto_start *out, char *err, size_t err_cap)
+{
+    out->monitoring_export = true;
+    out->monitoring_history = true;
+    int obj = json_find(doc, 0, "monitoring_profile");
+    if (obj < 0 || json_is_null(doc, obj)) return PROTO_OK;
+    if (doc->toks[obj].type != JSON_OBJECT) {
+        set_err(err, err_cap, "field is not an object: monitoring_profile", NULL);
+        return PROTO_ERR_FIELD;
+    }
+    out->has_monitoring = true;
+    bool enabled = true;
+    bool export_mqtt = true;
+    bool retain = true;
+    TRY(member_bool(doc, obj, "enabled", "monitoring_profile.enabled", &enabled, err, err_cap));
+    TRY(member_bool(doc, obj, "export_to_mqtt", "monitoring_profile.export_to_mqtt", &export_mqtt, err, err_cap));
+    TRY(member_bool(doc, obj, "retain_history", "monitoring_profile.retain_history", &retain, err, err_cap));
+    out->monitoring_export = enabled && export_mqtt;
+    int h = json_find(doc, obj, "history_size");
+    if (h >= 0 && !json_is_null(doc, h)) {
+        int64_t size = 0;
+        int r = json_get_int64(doc, h, &size);
+        if (r != JSON_OK && r != JSON_ERR_RANGE) {
+            set_err(err, err_cap, "field is not an integer: monitoring_profile.history_size", NULL);
+            return PROTO_ERR_FIELD;
+        }
+        if (r == JSON_OK && size < 1) {
+            retain = false;
+        }
+    }
+    out->monitoring_history = retain;
+    int iv = json_find(doc, obj, "interval");
+    if (iv >= 0 && !json_is_null(doc, iv)) {
+        int64_t v = 0;
+        int r = json_get_int64(doc, iv, &v);
+        bool huge = r == JSON_ERR_RANGE && doc->js[doc->toks[iv].start] != '-';
+        if ((r != JSON_OK && !huge) || (r == JSON_OK && v < 0)) {
+            set_err(err, err_cap, "field is not an unsigned integer: monitoring_profile.interval", NULL);
+            return PROTO_ERR_FIELD;
+        }
+        uint64_t ms = huge ? UINT64_MAX
+                           : (uint64_t)v >= MONITORING_NS_THRESHOLD ? (uint64_t)v / 1000000u : (uint64_t)v * 1000u;
+        out->monitoring_interval_ms = ms < MONITORING_MIN_MS   ? MONITORING_MIN_MS
+                                      : ms > MONITORING_MAX_MS ? MONITORING_MAX_MS
+                                                               : (uint32_t)ms;
+    }
+    return PROTO_OK;
+}
+
 int proto_parse_start(const char *payload, size_t len, json_token *toks, size_t ntoks, proto_start *out, char *err,
                       size_t err_cap)
 {
@@ -272,6 +340,7 @@ int proto_parse_start(const char *payload, size_t len, json_token *toks, size_t 
     }
     TRY(parse_inputs(&doc, out, err, err_cap));
     parse_env(&doc, out);
+    TRY(parse_monitoring(&doc, out, err, err_cap));
     if (out->id[0] == '\0') {
         set_err(err, err_cap, "start without id", NULL);
         return PROTO_ERR_FIELD;

@@ -86,6 +86,12 @@ typedef struct {
     size_t n_env;        /* env entries kept (the first PROPLET_MAX_ENV that fit; the others are ignored) */
     size_t env_ignored;
     proto_env env[PROPLET_MAX_ENV];
+    /* monitoring_profile (docs/protocol.md, task metrics); absent or null: has_monitoring false, the flags true */
+    bool has_monitoring;
+    bool monitoring_export;          /* enabled && export_to_mqtt (each true when absent) */
+    bool monitoring_history;         /* retain_history && history_size >= 1 (each true / 100 when absent) */
+    uint32_t monitoring_interval_ms; /* interval: seconds, ≥ 1,000,000 read as nanoseconds, kept between 1 s and
+                                      * 1 day; 0 when absent or null */
 } proto_start;
 
 typedef struct {

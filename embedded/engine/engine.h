@@ -3,8 +3,9 @@
  * with Wasmtime (engine_wasmtime.c), the Zephyr build with WAMR (engine_wamr.c). No runtime type leaks through.
  *
  * Threading: one engine per process (engine_init/engine_shutdown). Modules may be shared by many instances; an
- * instance is used by one thread at a time (the worker that calls engine_call), except engine_request_stop, which
- * any thread may call at any time while the instance exists. engine_tick may be called from any thread.
+ * instance is used by one thread at a time (the worker that calls engine_call), except engine_request_stop and
+ * engine_memory_stats_get, which any thread may call at any time while the instance exists. engine_tick may be
+ * called from any thread.
  *
  * Guest ABI (imports under module "env"; a module may import any subset of them and nothing else; all pointers
  * are offsets into the guest's exported memory "memory"; an out-of-bounds range traps the guest, never the host):
@@ -120,6 +121,11 @@ void engine_request_stop(engine_instance *instance);
  * every 50-100 ms: a call is stopped at the first tick after its deadline. */
 void engine_tick(void);
 
+/* Safe from any thread (the main loop calls it while the instance's worker runs a call): it never touches the
+ * runtime's store from the calling thread but returns the size the guest's own thread last recorded: after
+ * instantiation, before and after each call, and while a call runs at every engine_tick (Wasmtime's epoch callback),
+ * so it may lag the guest by one tick. WAMR has no such hook: there the running guest records it at each env import
+ * it calls (see engine_wamr.c). Same lifetime rule as engine_request_stop. */
 engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_stats *out);
 
 #ifdef __cplusplus

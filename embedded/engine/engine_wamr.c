@@ -26,6 +26,13 @@
  * exec env stack, "wasm operand stack overflow"); the wall-clock limit at engine_tick granularity. Not covered: a
  * start function runs inside wasm_runtime_instantiate_ex before there is a handle to terminate, so neither stop nor
  * timeout can end it (modules built for the proplet export functions and have no start function).
+ *
+ * Memory statistics: WAMR's memory instance may only be read on the thread that runs the guest (memory.grow writes
+ * its page count there without a lock the proplet could share), and WAMR has no hook on that thread between
+ * instructions (engine_tick runs on the main loop). So the guest's thread records the size in an atomic field
+ * after instantiation, before and after each call and at every env import the guest calls; engine_memory_stats_get
+ * reads only that field. A guest that grows its memory and then computes without calling an import shows the new
+ * size at its next import call or when the call ends.
  */
 #include "engine.h"
 #include "engine_values.h"
@@ -33,6 +40,7 @@
 
 #include "wasm_export.h"
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +64,7 @@ struct engine_instance {
     uint32_t max_memory_bytes;
     uint32_t timeout_ms;
     engine_host host;
+    atomic_uint linear_bytes; /* written on the guest's thread only (see the top comment) */
     /* guarded by g_engine.lock */
     bool stop;
     bool running;
@@ -88,11 +97,32 @@ static const char *bare_exception(const char *text)
     return strncmp(text, prefix, sizeof prefix - 1) == 0 ? text + sizeof prefix - 1 : text;
 }
 
+static uint64_t default_memory_bytes(wasm_module_inst_t inst)
+{
+    wasm_memory_inst_t mem = wasm_runtime_get_default_memory(inst);
+    if (mem == NULL) {
+        return 0;
+    }
+    return wasm_memory_get_cur_page_count(mem) * wasm_memory_get_bytes_per_page(mem);
+}
+
+/* On the guest's thread only. */
+static void note_memory_size(struct engine_instance *self)
+{
+    uint64_t bytes = default_memory_bytes(self->inst);
+    atomic_store(&self->linear_bytes, bytes > UINT32_MAX ? UINT32_MAX : (unsigned)bytes);
+}
+
 /* ---- host functions (module "env") ------------------------------------------------------------------------ */
 
+/* The instance of a host call, with its memory size recorded (host functions run on the guest's thread). */
 static struct engine_instance *self_of(wasm_module_inst_t inst)
 {
-    return (struct engine_instance *)wasm_runtime_get_custom_data(inst);
+    struct engine_instance *self = (struct engine_instance *)wasm_runtime_get_custom_data(inst);
+    if (self != NULL) {
+        note_memory_size(self);
+    }
+    return self;
 }
 
 /* Resolves [ptr, ptr+len) in the instance's memory, or NULL after raising the trap. */
@@ -375,15 +405,6 @@ static uint64_t exported_initial_bytes(wasm_module_t module)
     return most;
 }
 
-static uint64_t default_memory_bytes(wasm_module_inst_t inst)
-{
-    wasm_memory_inst_t mem = wasm_runtime_get_default_memory(inst);
-    if (mem == NULL) {
-        return 0;
-    }
-    return wasm_memory_get_cur_page_count(mem) * wasm_memory_get_bytes_per_page(mem);
-}
-
 static bool reserve_slot(void)
 {
     bool ok = false;
@@ -492,6 +513,8 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
         return NULL;
     }
     wasm_runtime_set_custom_data(self->inst, self);
+    atomic_init(&self->linear_bytes, 0);
+    note_memory_size(self);
     self->exec_env = wasm_runtime_create_exec_env(self->inst, g_engine.wasm_stack_bytes);
     thread_env_end(owned);
     if (self->exec_env == NULL) {
@@ -532,7 +555,7 @@ engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_s
     if (instance == NULL || out == NULL) {
         return ENGINE_ERR_ARGUMENT;
     }
-    out->linear_bytes = (size_t)default_memory_bytes(instance->inst);
+    out->linear_bytes = atomic_load(&instance->linear_bytes);
     out->max_linear_bytes = instance->max_memory_bytes;
     return ENGINE_OK;
 }
@@ -641,9 +664,11 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
 
     wasm_val_t outs[ENGINE_MAX_RESULTS];
     memset(outs, 0, sizeof outs);
+    note_memory_size(instance);
     bool owned = thread_env_begin();
     bool ok = wasm_runtime_call_wasm_a(instance->exec_env, func, nresults, outs, (uint32_t)n, n > 0 ? args : NULL);
     thread_env_end(owned);
+    note_memory_size(instance);
 
     port_mutex_lock(g_engine.lock);
     instance->running = false;

@@ -3,6 +3,10 @@
  * instance carrying that instance's memory limit and an epoch-deadline callback that ends the call when the
  * instance's stop flag is set or its wall-clock deadline has passed. engine_request_stop and engine_tick bump the
  * engine epoch, so every running call re-checks its flags at its next loop header or function entry.
+ *
+ * Memory statistics: the store may only be touched by the thread that runs the guest, so the callback (which runs on
+ * that thread with the store's context) also records the exported memory's current size in an atomic field at every
+ * epoch; engine_memory_stats_get reads only that field (and the cap), so any thread may call it.
  */
 #define _POSIX_C_SOURCE 200809L
 
@@ -31,6 +35,11 @@ struct engine_instance {
     int64_t deadline_ns; /* 0 = none; read and written on the calling thread only */
     bool timed_out;
     engine_host host;
+    /* The exported memory, found after instantiation (calling thread only), and its size as last seen on the
+     * calling thread: after instantiation, before and after each call, and at every epoch callback. */
+    bool has_memory;
+    wasmtime_memory_t memory;
+    atomic_size_t linear_bytes;
 };
 
 static struct {
@@ -396,11 +405,19 @@ void engine_unload(engine_module *module)
 
 /* ---- instances -------------------------------------------------------------------------------------------- */
 
+/* Records the current size of the exported memory; only on the thread that runs the guest (ctx is its store's). */
+static void note_memory_size(struct engine_instance *inst, wasmtime_context_t *ctx)
+{
+    if (inst->has_memory) {
+        atomic_store(&inst->linear_bytes, wasmtime_memory_data_size(ctx, &inst->memory));
+    }
+}
+
 static wasmtime_error_t *on_epoch(wasmtime_context_t *ctx, void *data, uint64_t *delta,
                                   wasmtime_update_deadline_kind_t *kind)
 {
-    (void)ctx;
     struct engine_instance *inst = data;
+    note_memory_size(inst, ctx);
     if (atomic_load(&inst->stop)) {
         return wasmtime_error_new(ENGINE_STOPPED_TEXT);
     }
@@ -422,6 +439,27 @@ static bool reserve_slot(void)
         }
     } while (!atomic_compare_exchange_weak(&g_engine.live_instances, &live, live + 1));
     return true;
+}
+
+/* The exported memory "memory", else the first exported memory (calling thread only). */
+static bool find_memory(engine_instance *instance, wasmtime_memory_t *memory)
+{
+    wasmtime_extern_t item;
+    if (wasmtime_instance_export_get(instance->ctx, &instance->instance, "memory", 6, &item) &&
+        item.kind == WASMTIME_EXTERN_MEMORY) {
+        *memory = item.of.memory;
+        return true;
+    }
+    char *name;
+    size_t name_len;
+    for (size_t i = 0; wasmtime_instance_export_nth(instance->ctx, &instance->instance, i, &name, &name_len, &item);
+         i++) {
+        if (item.kind == WASMTIME_EXTERN_MEMORY) {
+            *memory = item.of.memory;
+            return true;
+        }
+    }
+    return false;
 }
 
 engine_instance *engine_instantiate(engine_module *module, const engine_limits *limits, const engine_host *host,
@@ -446,6 +484,7 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
         return NULL;
     }
     atomic_init(&inst->stop, false);
+    atomic_init(&inst->linear_bytes, 0);
     inst->max_memory_bytes = limits != NULL && limits->max_memory_bytes != 0 ? limits->max_memory_bytes
                                                                            : g_engine.max_memory_bytes;
     inst->timeout_ms = limits != NULL ? limits->timeout_ms : 0;
@@ -492,6 +531,8 @@ engine_instance *engine_instantiate(engine_module *module, const engine_limits *
         atomic_fetch_sub(&g_engine.live_instances, 1);
         return NULL;
     }
+    inst->has_memory = find_memory(inst, &inst->memory);
+    note_memory_size(inst, inst->ctx);
     return inst;
 }
 
@@ -514,22 +555,10 @@ void engine_request_stop(engine_instance *instance)
     engine_tick();
 }
 
+/* Calling thread only (reads the store). */
 static size_t exported_memory_bytes(engine_instance *instance)
 {
-    wasmtime_extern_t item;
-    if (wasmtime_instance_export_get(instance->ctx, &instance->instance, "memory", 6, &item) &&
-        item.kind == WASMTIME_EXTERN_MEMORY) {
-        return wasmtime_memory_data_size(instance->ctx, &item.of.memory);
-    }
-    char *name;
-    size_t name_len;
-    for (size_t i = 0; wasmtime_instance_export_nth(instance->ctx, &instance->instance, i, &name, &name_len, &item);
-         i++) {
-        if (item.kind == WASMTIME_EXTERN_MEMORY) {
-            return wasmtime_memory_data_size(instance->ctx, &item.of.memory);
-        }
-    }
-    return 0;
+    return instance->has_memory ? wasmtime_memory_data_size(instance->ctx, &instance->memory) : 0;
 }
 
 engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_stats *out)
@@ -537,7 +566,7 @@ engine_status engine_memory_stats_get(engine_instance *instance, engine_memory_s
     if (instance == NULL || out == NULL) {
         return ENGINE_ERR_ARGUMENT;
     }
-    out->linear_bytes = exported_memory_bytes(instance);
+    out->linear_bytes = atomic_load(&instance->linear_bytes);
     out->max_linear_bytes = instance->max_memory_bytes;
     return ENGINE_OK;
 }
@@ -674,8 +703,10 @@ engine_status engine_call(engine_instance *instance, const char *name, const cha
     instance->timed_out = false;
     instance->deadline_ns = instance->timeout_ms != 0 ? now_ns() + (int64_t)instance->timeout_ms * 1000000LL : 0;
     wasmtime_context_set_epoch_deadline(instance->ctx, 1);
+    note_memory_size(instance, instance->ctx);
     wasm_trap_t *trap = NULL;
     wasmtime_error_t *error = wasmtime_func_call(instance->ctx, &func, args, n, outs, nresults, &trap);
+    note_memory_size(instance, instance->ctx);
     if (error == NULL && trap == NULL) {
         if (nresults == 0) {
             return ENGINE_OK;

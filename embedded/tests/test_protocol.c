@@ -136,6 +136,44 @@ static void start(void)
     CHECK_INT(1500, s.timeout_ms);
     CHECK(s.daemon);
     CHECK(proto_start_is_for_me(&s, "anyone"));
+    CHECK(s.has_monitoring);
+    CHECK(s.monitoring_export);
+    CHECK(s.monitoring_history);
+    CHECK_INT(10000, s.monitoring_interval_ms);
+
+    /* monitoring_profile: absent → defaults; flags; interval in seconds or nanoseconds, kept in 1 s .. 1 day */
+    CHECK_INT(PROTO_OK, start_of(START, &s, err, sizeof err));
+    CHECK(!s.has_monitoring);
+    CHECK(s.monitoring_export);
+    CHECK(s.monitoring_history);
+    CHECK_INT(0, s.monitoring_interval_ms);
+    static const struct {
+        const char *profile;
+        bool exported;
+        bool history;
+        uint32_t interval_ms;
+    } profiles[] = {
+        {"null", true, true, 0},
+        {"{}", true, true, 0},
+        {"{\"enabled\":false,\"interval\":5}", false, true, 5000},
+        {"{\"enabled\":true,\"export_to_mqtt\":false}", false, true, 0},
+        {"{\"retain_history\":false,\"interval\":null}", true, false, 0},
+        {"{\"history_size\":0,\"interval\":0}", true, false, 1000},
+        {"{\"history_size\":500,\"interval\":120}", true, true, 120000},
+        {"{\"interval\":2500000000}", true, true, 2500},
+        {"{\"interval\":999999}", true, true, 86400000},
+        {"{\"interval\":18446744073709551615,\"collect_cpu\":false}", true, true, 86400000},
+    };
+    for (size_t i = 0; i < sizeof profiles / sizeof profiles[0]; i++) {
+        char msg[256];
+        snprintf(msg, sizeof msg, "{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":%s}",
+                 profiles[i].profile);
+        CHECK_INT(PROTO_OK, start_of(msg, &s, err, sizeof err));
+        CHECK_INT(strcmp(profiles[i].profile, "null") != 0, s.has_monitoring);
+        CHECK_INT(profiles[i].exported, s.monitoring_export);
+        CHECK_INT(profiles[i].history, s.monitoring_history);
+        CHECK_INT(profiles[i].interval_ms, s.monitoring_interval_ms);
+    }
 
     /* broadcast reaches everybody, even with another proplet_id */
     CHECK_INT(PROTO_OK, start_of("{\"id\":\"t3\",\"name\":\"f\",\"file\":\"AA==\",\"broadcast\":true,\"proplet_id\":\"p9\","
@@ -176,6 +214,18 @@ static void start(void)
          "inputs must be strings, numbers or booleans"},
         {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"timeout_ms\":1.5}", PROTO_ERR_FIELD,
          "field is not an integer: timeout_ms"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":[]}", PROTO_ERR_FIELD,
+         "field is not an object: monitoring_profile"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":{\"enabled\":1}}", PROTO_ERR_FIELD,
+         "field is not a boolean: monitoring_profile.enabled"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":{\"export_to_mqtt\":\"no\"}}",
+         PROTO_ERR_FIELD, "field is not a boolean: monitoring_profile.export_to_mqtt"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":{\"interval\":-1}}", PROTO_ERR_FIELD,
+         "field is not an unsigned integer: monitoring_profile.interval"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":{\"interval\":\"10s\"}}",
+         PROTO_ERR_FIELD, "field is not an unsigned integer: monitoring_profile.interval"},
+        {"{\"id\":\"t\",\"name\":\"f\",\"file\":\"AA==\",\"monitoring_profile\":{\"history_size\":1.5}}",
+         PROTO_ERR_FIELD, "field is not an integer: monitoring_profile.history_size"},
         {"[1]", PROTO_ERR_JSON, "payload is not a JSON object"},
         {"{\"id\":", PROTO_ERR_JSON, "malformed JSON: truncated JSON"},
         {"not json", PROTO_ERR_JSON, "malformed JSON: invalid JSON"},

@@ -1046,11 +1046,165 @@ static void case_limits(void)
     teardown(&p);
 }
 
+/* Member `key` of the object member `obj` of a task-metrics payload, as its literal text ("(absent)" when missing). */
+static void metric(const char *payload, const char *obj, const char *key, char *out, size_t cap)
+{
+    json_token toks[256];
+    json_doc doc;
+    snprintf(out, cap, "(invalid json)");
+    if (json_parse(&doc, payload, strlen(payload), toks, 256) != JSON_OK) {
+        return;
+    }
+    int o = json_find(&doc, 0, obj);
+    int v = o >= 0 ? json_find(&doc, o, key) : -1;
+    if (v < 0) {
+        snprintf(out, cap, "(absent)");
+        return;
+    }
+    snprintf(out, cap, "%.*s", (int)toks[v].len, payload + toks[v].start);
+}
+
+static long metric_long(const char *payload, const char *obj, const char *key)
+{
+    char v[64];
+    metric(payload, obj, key, v, sizeof v);
+    char *end = NULL;
+    long n = strtol(v, &end, 10);
+    return end != v && *end == '\0' ? n : -1;
+}
+
+/* Indexes (≥ from) of the task-metrics messages of task_id, at most cap of them; returns how many. */
+static int metrics_of(int from, const char *task_id, int *idx, int cap)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "\"task_id\":\"%s\"", task_id);
+    int n = 0;
+    for (int i = FIND_MSG(from, "control/proplet/task_metrics", needle); i >= 0 && n < cap;
+         i = FIND_MSG(i + 1, "control/proplet/task_metrics", needle)) {
+        idx[n++] = i;
+    }
+    return n;
+}
+
+/* PROPLET_METRICS_INTERVAL and monitoring_profile: task_metrics while a task runs, none after its stop, none when
+ * disabled. */
+static void case_task_metrics(void)
+{
+    setup();
+    size_t spin_len = 0;
+    uint8_t *spin = wat_to_wasm("(module (memory (export \"memory\") 1) (func (export \"spin\") (loop (br 0))))",
+                                &spin_len);
+    char *spin_b64 = b64(spin, spin_len, false);
+    free(spin);
+
+    proplet_proc p;
+    static const char *const env[] = {"PROPLET_METRICS_INTERVAL=1", NULL};
+    proplet_up(&p, PID_MAIN, env);
+    int from = msg_count();
+    double started = now_ms();
+    start_task("control/manager/start", "t-m-1", "spin", spin_b64, "[]", NULL);
+    start_task("control/manager/start", "t-m-off", "spin", spin_b64, "[]",
+               ",\"monitoring_profile\":{\"enabled\":false,\"interval\":1}");
+    start_task("control/manager/start", "t-m-mqtt", "spin", spin_b64, "[]",
+               ",\"monitoring_profile\":{\"export_to_mqtt\":false}");
+    start_task("control/manager/start", "t-m-2s", "spin", spin_b64, "[]",
+               ",\"monitoring_profile\":{\"interval\":2,\"retain_history\":false}");
+    start_add("control/manager/start", "t-m-add", NULL);
+    EXPECT_RESULT(from, "t-m-add", "30", NULL, 5000);
+    sleep_ms(3600);
+
+    int idx[64];
+    int n = metrics_of(from, "t-m-1", idx, 64);
+    if (n < 3 || n > 5) {
+        fprintf(stderr, "%s:%d: t-m-1: expected 3 to 5 task_metrics in 3.6 s at 1 s, got %d\n", __FILE__, __LINE__, n);
+        test_failures++;
+    }
+    if (n > 0) {
+        CHECK(time_of(idx[0]) - started < 1000); /* the first sample about 100 ms after the start */
+    }
+    long prev_uptime = -1;
+    for (int k = 0; k < n; k++) {
+        const char *pl = payload_of(idx[k]);
+        char v[256];
+        field(pl, "proplet_id", v, sizeof v);
+        CHECK_STR(PID_MAIN, v);
+        field(pl, "timestamp", v, sizeof v);
+        CHECK(strlen(v) == 24 && v[4] == '-' && v[10] == 'T' && v[23] == 'Z');
+        CHECK_INT(65536, metric_long(pl, "metrics", "memory_bytes"));
+        metric(pl, "metrics", "memory_percent", v, sizeof v);
+        CHECK_STR("100.00", v);
+        metric(pl, "metrics", "cpu_percent", v, sizeof v);
+        CHECK_STR("0.00", v);
+        CHECK_INT(1, metric_long(pl, "metrics", "thread_count"));
+        CHECK_INT(0, metric_long(pl, "metrics", "disk_read_bytes"));
+        CHECK_INT(0, metric_long(pl, "metrics", "file_descriptor_count"));
+        CHECK_INT(k + 1, metric_long(pl, "aggregated", "sample_count"));
+        CHECK_INT(65536, metric_long(pl, "aggregated", "avg_memory_usage"));
+        CHECK_INT(65536, metric_long(pl, "aggregated", "max_memory_usage"));
+        long up = metric_long(pl, "metrics", "uptime_seconds");
+        CHECK(up >= 0 && up >= prev_uptime);
+        if (k > 0) {
+            double gap = time_of(idx[k]) - time_of(idx[k - 1]);
+            if (gap < 700 || gap > 1500) {
+                fprintf(stderr, "%s:%d: t-m-1: samples %.0f ms apart, expected about 1000\n", __FILE__, __LINE__, gap);
+                test_failures++;
+            }
+        }
+        prev_uptime = up;
+    }
+    if (n >= 3) {
+        CHECK(metric_long(payload_of(idx[n - 1]), "metrics", "uptime_seconds") >
+              metric_long(payload_of(idx[0]), "metrics", "uptime_seconds"));
+    }
+    /* monitoring_profile: disabled, not exported, or its own interval without history */
+    CHECK_INT(0, metrics_of(from, "t-m-off", idx, 64));
+    CHECK_INT(0, metrics_of(from, "t-m-mqtt", idx, 64));
+    CHECK_INT(0, metrics_of(from, "t-m-add", idx, 64)); /* ended before its first sample */
+    n = metrics_of(from, "t-m-2s", idx, 64);
+    CHECK_INT(2, n);
+    for (int k = 0; k < n; k++) {
+        char v[64];
+        field(payload_of(idx[k]), "aggregated", v, sizeof v);
+        CHECK_STR("null", v);
+        CHECK_INT(65536, metric_long(payload_of(idx[k]), "metrics", "memory_bytes"));
+    }
+
+    /* stopped: no sample after its result */
+    static const char *const ids[] = {"t-m-1", "t-m-off", "t-m-mqtt", "t-m-2s"};
+    int last = from;
+    for (size_t k = 0; k < 4; k++) {
+        stop_task("control/manager/stop", ids[k]);
+    }
+    for (size_t k = 0; k < 4; k++) {
+        int r = EXPECT_RESULT(from, ids[k], "", "Task was cancelled or panicked", 3000);
+        last = r > last ? r : last;
+    }
+    sleep_ms(2300);
+    CHECK_INT(-1, FIND_MSG(last + 1, "control/proplet/task_metrics", "\"task_id\":\"t-m-"));
+    CHECK_INT(0, proplet_term(&p, 5000));
+
+    /* PROPLET_METRICS_INTERVAL=0: none at all, even with a profile */
+    static const char *const off[] = {"PROPLET_METRICS_INTERVAL=0", NULL};
+    proplet_up(&p, PID_MAIN, off);
+    from = msg_count();
+    start_task("control/manager/start", "t-m0-1", "spin", spin_b64, "[]", NULL);
+    start_task("control/manager/start", "t-m0-2", "spin", spin_b64, "[]", ",\"monitoring_profile\":{\"interval\":1}");
+    sleep_ms(1600);
+    stop_task("control/manager/stop", "t-m0-1");
+    stop_task("control/manager/stop", "t-m0-2");
+    EXPECT_RESULT(from, "t-m0-1", "", "Task was cancelled or panicked", 3000);
+    EXPECT_RESULT(from, "t-m0-2", "", "Task was cancelled or panicked", 3000);
+    CHECK_INT(-1, FIND_MSG(from, "control/proplet/task_metrics", "\"task_id\":\"t-m0-"));
+    free(spin_b64);
+    teardown(&p);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     if (argc != 2) {
-        fprintf(stderr, "usage: %s discovery|add|stop|malformed|chunks|last_will|concurrency|auth|reconnect|limits\n", argv[0]);
+        fprintf(stderr, "usage: %s discovery|add|stop|malformed|chunks|last_will|concurrency|auth|reconnect|limits|task_metrics\n",
+                argv[0]);
         return 2;
     }
     static const struct {
@@ -1059,7 +1213,8 @@ int main(int argc, char **argv)
     } cases[] = {{"discovery", case_discovery}, {"add", case_add},
                  {"stop", case_stop},           {"malformed", case_malformed},
                  {"chunks", case_chunks},       {"last_will", case_last_will},
-                 {"concurrency", case_concurrency}, {"auth", case_auth}, {"reconnect", case_reconnect}, {"limits", case_limits}};
+                 {"concurrency", case_concurrency}, {"auth", case_auth}, {"reconnect", case_reconnect}, {"limits", case_limits},
+                 {"task_metrics", case_task_metrics}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(argv[1], cases[i].name) == 0) {
             cases[i].fn();

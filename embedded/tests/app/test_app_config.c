@@ -44,6 +44,7 @@ static void test_derived(void)
     cfg.max_memory_bytes = 131072;
     cfg.wasm_stack_bytes = 8192;
     cfg.task_timeout_s = 12;
+    cfg.metrics_interval_s = 4;
 
     engine_config ec = proplet_engine_config(&cfg);
     CHECK_INT(131072, ec.max_memory_bytes);
@@ -61,6 +62,7 @@ static void test_derived(void)
     CHECK_INT(3, pc.max_concurrent_tasks);
     CHECK_INT(131072, pc.max_memory_bytes);
     CHECK_INT(12000, pc.task_timeout_ms);
+    CHECK_INT(4000, pc.metrics_interval_ms);
     CHECK(pc.ns == NULL && pc.chunk_arena == NULL && pc.wasm_runtime == NULL && pc.description == NULL &&
           pc.location == NULL);
     CHECK_INT(0, pc.chunk_timeout_ms);
@@ -71,9 +73,14 @@ static void test_derived(void)
     cfg.task_timeout_s = UINT32_MAX / 1000u + 1u; /* saturates instead of wrapping */
     proplet_config_from_port(&pc, &cfg);
     CHECK_INT(UINT32_MAX, pc.task_timeout_ms);
+    cfg.metrics_interval_s = UINT32_MAX;
+    proplet_config_from_port(&pc, &cfg);
+    CHECK_INT(UINT32_MAX, pc.metrics_interval_ms);
     cfg.task_timeout_s = 0;
+    cfg.metrics_interval_s = 0;
     proplet_config_from_port(&pc, &cfg);
     CHECK_INT(0, pc.task_timeout_ms);
+    CHECK_INT(0, pc.metrics_interval_ms);
 }
 
 int main(void)
