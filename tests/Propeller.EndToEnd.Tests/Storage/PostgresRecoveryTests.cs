@@ -208,35 +208,56 @@ public sealed class PostgresRecoveryTests(ITestOutputHelper output) : IAsyncLife
 
         public static async Task<ManagerProcess> StartAsync(PostgresRecoveryTests test, string name)
         {
-            var httpPort = FreePort.Next();
-            var (process, output) = Launch(test, new Dictionary<string, string> { ["MANAGER_HTTP_PORT"] = httpPort.ToString(CultureInfo.InvariantCulture) });
-            var manager = new ManagerProcess(process, output, name, test.TestOutput, new Uri($"http://127.0.0.1:{httpPort}/"));
-            try
+            // The port was free a moment ago, but another test process may bind it first: this manager then exits,
+            // and another server may even answer on the port. A new port is tried then.
+            for (var attempt = 1; ; attempt++)
             {
-                var deadline = DateTime.UtcNow + StartTimeout;
-                while (!await manager.IsHealthyAsync())
+                var httpPort = FreePort.Next();
+                var (process, output) = Launch(test, new Dictionary<string, string> { ["MANAGER_HTTP_PORT"] = httpPort.ToString(CultureInfo.InvariantCulture) });
+                var manager = new ManagerProcess(process, output, name, test.TestOutput, new Uri($"http://127.0.0.1:{httpPort}/"));
+                try
                 {
-                    if (process.HasExited || DateTime.UtcNow > deadline)
+                    var deadline = DateTime.UtcNow + StartTimeout;
+                    while (!await manager.IsHealthyAsync())
                     {
-                        throw new Xunit.Sdk.XunitException($"manager '{name}' did not become healthy:\n{string.Join('\n', output)}");
+                        if (process.HasExited && attempt < 3)
+                        {
+                            break;
+                        }
+
+                        if (process.HasExited || DateTime.UtcNow > deadline)
+                        {
+                            throw new Xunit.Sdk.XunitException($"manager '{name}' did not become healthy:\n{string.Join('\n', output)}");
+                        }
+
+                        await Task.Delay(100);
                     }
 
-                    await Task.Delay(100);
-                }
+                    if (process.HasExited)
+                    {
+                        await manager.DisposeAsync();
+                        continue;
+                    }
 
-                // Ready for work once the proplet is known alive again (it answers the start-up discovery request).
-                await Eventually.ValueAsync(
-                    async () => await manager.Http.GetFromJsonAsync("proplets?status=active", Json.PropletPage),
-                    page => page.Proplets.Count == 1,
-                    $"manager '{name}' to see the proplet alive",
-                    StartTimeout);
-                return manager;
+                    return await WaitForPropletAsync(manager, name);
+                }
+                catch
+                {
+                    await manager.DisposeAsync();
+                    throw;
+                }
             }
-            catch
-            {
-                await manager.DisposeAsync();
-                throw;
-            }
+        }
+
+        private static async Task<ManagerProcess> WaitForPropletAsync(ManagerProcess manager, string name)
+        {
+            // Ready for work once the proplet is known alive again (it answers the start-up discovery request).
+            await Eventually.ValueAsync(
+                async () => await manager.Http.GetFromJsonAsync("proplets?status=active", Json.PropletPage),
+                page => page.Proplets.Count == 1,
+                $"manager '{name}' to see the proplet alive",
+                StartTimeout);
+            return manager;
         }
 
         public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(PostgresRecoveryTests test, Dictionary<string, string> environment)
@@ -360,8 +381,10 @@ public sealed class PostgresRecoveryTests(ITestOutputHelper output) : IAsyncLife
         {
             try
             {
-                using var response = await Http.GetAsync("health");
-                return response.IsSuccessStatusCode;
+                // Our manager answers both; another server that took the port would not serve the proplet list.
+                using var health = await Http.GetAsync("health");
+                using var proplets = await Http.GetAsync("proplets?limit=1");
+                return health.IsSuccessStatusCode && proplets.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {
