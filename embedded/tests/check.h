@@ -4,9 +4,10 @@
 #define PROPLET_TEST_CHECK_H
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
-static int check_failures;
+static int check_failures; /* per test program (one translation unit counts) */
 
 #define CHECK(cond)                                                             \
     do {                                                                        \
@@ -45,7 +46,26 @@ static int check_failures;
         }                                                                                                     \
     } while (0)
 
-static int check_done(const char *name)
+#define CHECK_CONTAINS(needle, got)                                                                       \
+    do {                                                                                                  \
+        const char *n_ = (needle), *g_ = (got);                                                           \
+        if (g_ == NULL || strstr(g_, n_) == NULL) {                                                       \
+            fprintf(stderr, "%s:%d: %s: expected to contain \"%s\", got \"%s\"\n", __FILE__, __LINE__, #got, \
+                    n_, g_ == NULL ? "(null)" : g_);                                                      \
+            check_failures++;                                                                             \
+        }                                                                                                 \
+    } while (0)
+
+/* Fatal: for preconditions later steps depend on. */
+#define REQUIRE(cond)                                                                   \
+    do {                                                                                \
+        if (!(cond)) {                                                                  \
+            fprintf(stderr, "%s:%d: required condition failed: %s\n", __FILE__, __LINE__, #cond); \
+            exit(1);                                                                    \
+        }                                                                               \
+    } while (0)
+
+static inline int check_done(const char *name)
 {
     if (check_failures != 0) {
         fprintf(stderr, "%s: %d check(s) failed\n", name, check_failures);

@@ -225,7 +225,7 @@ static int expect_result(int from, const char *task_id, const char *results, con
     int i = WAIT_MSG(from, "control/proplet/results", timeout_ms, needle);
     if (i < 0) {
         fprintf(stderr, "%s:%d: no result for task %s within %ld ms\n", __FILE__, line, task_id, timeout_ms);
-        test_failures++;
+        check_failures++;
         return -1;
     }
     char got[1024];
@@ -234,20 +234,20 @@ static int expect_result(int from, const char *task_id, const char *results, con
     if (strcmp(got, PID_MAIN) != 0 && strncmp(task_id, "x-", 2) != 0) {
         fprintf(stderr, "%s:%d: result of %s: proplet_id expected \"%s\", got \"%s\"\n", __FILE__, line, task_id,
                 PID_MAIN, got);
-        test_failures++;
+        check_failures++;
     }
     field(p, "results", got, sizeof got);
     if (strcmp(got, results) != 0) {
         fprintf(stderr, "%s:%d: result of %s: results expected \"%s\", got \"%s\" (%s)\n", __FILE__, line, task_id,
                 results, got, p);
-        test_failures++;
+        check_failures++;
     }
     field(p, "error", got, sizeof got);
     bool ok = error == NULL ? strcmp(got, "null") == 0 : strstr(got, error) != NULL;
     if (!ok) {
         fprintf(stderr, "%s:%d: result of %s: error expected %s%s, got \"%s\"\n", __FILE__, line, task_id,
                 error == NULL ? "null" : "to contain ", error == NULL ? "" : error, got);
-        test_failures++;
+        check_failures++;
     }
     return i;
 }
@@ -261,7 +261,7 @@ static void expect_no_result(int from, const char *task_id, int line)
     int i = FIND_MSG(from, "control/proplet/results", needle);
     if (i >= 0) {
         fprintf(stderr, "%s:%d: unexpected result for task %s: %s\n", __FILE__, line, task_id, payload_of(i));
-        test_failures++;
+        check_failures++;
     }
 }
 #define EXPECT_NO_RESULT(from, id) expect_no_result((from), (id), __LINE__)
@@ -519,7 +519,7 @@ static void case_discovery(void)
     if (beats < 4 || min_gap < 700 || max_gap > 1400) {
         fprintf(stderr, "%s:%d: heartbeats: expected >= 4 about 1000 ms apart, got %d (gaps %.0f..%.0f ms)\n",
                 __FILE__, __LINE__, beats, min_gap, max_gap);
-        test_failures++;
+        check_failures++;
     }
 
     /* a discover request: discovery and heartbeat again at once; a second one right after is debounced */
@@ -785,7 +785,7 @@ static void case_chunks(void)
         if (waited < 1500 || waited > 4000) {
             fprintf(stderr, "%s:%d: truncated stream failed after %.0f ms, expected about 2000\n", __FILE__,
                     __LINE__, waited);
-            test_failures++;
+            check_failures++;
         }
     }
     /* a late chunk for the failed assembly changes nothing */
@@ -899,7 +899,7 @@ static void case_concurrency(void)
     if (last - asked > 1000) {
         fprintf(stderr, "%s:%d: 24 tasks stopped after %.0f ms, expected within 1000\n", __FILE__, __LINE__,
                 last - asked);
-        test_failures++;
+        check_failures++;
     }
     /* the table is free again */
     from = msg_count();
@@ -1117,7 +1117,7 @@ static void case_task_metrics(void)
     int n = metrics_of(from, "t-m-1", idx, 64);
     if (n < 3 || n > 5) {
         fprintf(stderr, "%s:%d: t-m-1: expected 3 to 5 task_metrics in 3.6 s at 1 s, got %d\n", __FILE__, __LINE__, n);
-        test_failures++;
+        check_failures++;
     }
     if (n > 0) {
         CHECK(time_of(idx[0]) - started < 1000); /* the first sample about 100 ms after the start */
@@ -1147,7 +1147,7 @@ static void case_task_metrics(void)
             double gap = time_of(idx[k]) - time_of(idx[k - 1]);
             if (gap < 700 || gap > 1500) {
                 fprintf(stderr, "%s:%d: t-m-1: samples %.0f ms apart, expected about 1000\n", __FILE__, __LINE__, gap);
-                test_failures++;
+                check_failures++;
             }
         }
         prev_uptime = up;
@@ -1220,7 +1220,7 @@ int main(int argc, char **argv)
             cases[i].fn();
             char name[64];
             snprintf(name, sizeof name, "app_%s", argv[1]);
-            return test_result(name);
+            return check_done(name);
         }
     }
     fprintf(stderr, "unknown case %s\n", argv[1]);

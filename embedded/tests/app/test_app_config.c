@@ -87,5 +87,5 @@ int main(void)
 {
     test_settle();
     test_derived();
-    return test_result("app_config");
+    return check_done("app_config");
 }

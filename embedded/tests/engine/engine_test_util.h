@@ -1,10 +1,11 @@
-/* Shared helpers of the engine tests: assertions that report file:line, expected and got, and WAT compilation
- * through the Wasmtime C API. */
+/* Shared helpers of the engine tests (assertions come from ../check.h): WAT compilation through the Wasmtime C API,
+ * timing and RSS. */
 #ifndef PROPLET_ENGINE_TEST_UTIL_H
 #define PROPLET_ENGINE_TEST_UTIL_H
 
 #define _POSIX_C_SOURCE 200809L
 
+#include "../check.h"
 #include "engine.h"
 #include "wasmtime_capi.h"
 
@@ -13,65 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static int g_failures;
-
-#define CHECK(cond)                                                                                                    \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);                                   \
-            g_failures++;                                                                                              \
-        }                                                                                                              \
-    } while (0)
-
-#define CHECK_INT(expected, got)                                                                                       \
-    do {                                                                                                               \
-        long long e_ = (long long)(expected);                                                                          \
-        long long g_ = (long long)(got);                                                                               \
-        if (e_ != g_) {                                                                                                \
-            fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n", __FILE__, __LINE__, #got, e_, g_);                 \
-            g_failures++;                                                                                              \
-        }                                                                                                              \
-    } while (0)
-
-#define CHECK_STR(expected, got)                                                                                       \
-    do {                                                                                                               \
-        const char *e_ = (expected);                                                                                   \
-        const char *g_ = (got);                                                                                        \
-        if (strcmp(e_, g_) != 0) {                                                                                     \
-            fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__, #got, e_, g_);             \
-            g_failures++;                                                                                              \
-        }                                                                                                              \
-    } while (0)
-
-#define CHECK_CONTAINS(needle, got)                                                                                    \
-    do {                                                                                                               \
-        const char *n_ = (needle);                                                                                     \
-        const char *g_ = (got);                                                                                        \
-        if (strstr(g_, n_) == NULL) {                                                                                  \
-            fprintf(stderr, "%s:%d: %s: expected to contain \"%s\", got \"%s\"\n", __FILE__, __LINE__, #got, n_, g_); \
-            g_failures++;                                                                                              \
-        }                                                                                                              \
-    } while (0)
-
-/* Fatal: later steps depend on it. */
-#define REQUIRE(cond)                                                                                                  \
-    do {                                                                                                               \
-        if (!(cond)) {                                                                                                 \
-            fprintf(stderr, "%s:%d: required condition failed: %s\n", __FILE__, __LINE__, #cond);                      \
-            exit(1);                                                                                                   \
-        }                                                                                                              \
-    } while (0)
-
-static inline int test_result(const char *name)
-{
-    if (g_failures != 0) {
-        fprintf(stderr, "%s: %d check(s) failed\n", name, g_failures);
-        return 1;
-    }
-    printf("%s: all checks passed\n", name);
-    return 0;
-}
 
 static inline double elapsed_ms(const struct timespec *start)
 {

@@ -119,7 +119,7 @@ static void expect_value(engine_instance *inst, const char *fn, const char *inpu
     if (status != ENGINE_OK || strcmp(g_result, expected) != 0) {
         fprintf(stderr, "%s:%d: %s(%s): expected \"%s\", got status %d result \"%s\" err \"%s\"\n", __FILE__,
                 __LINE__, fn, input, expected, (int)status, g_result, g_err);
-        g_failures++;
+        check_failures++;
     }
 }
 
@@ -245,5 +245,5 @@ int main(void)
     test_numbers();
     test_bad_modules();
     engine_shutdown();
-    return test_result("test_engine_call");
+    return check_done("test_engine_call");
 }

@@ -98,7 +98,7 @@ int main(void)
         if (workers[i].status != ENGINE_OK || strcmp(workers[i].result, expected) != 0) {
             fprintf(stderr, "%s:%d: instance %d: expected \"%s\", got status %d \"%s\" err \"%s\"\n", __FILE__,
                     __LINE__, i, expected, (int)workers[i].status, workers[i].result, workers[i].err);
-            g_failures++;
+            check_failures++;
         }
     }
     printf("concurrency: %d CPU-bound calls (20M+ iterations each) finished in %.1f ms\n", INSTANCES, work_ms);
@@ -145,11 +145,11 @@ int main(void)
         if (workers[i].status != ENGINE_ERR_STOPPED) {
             fprintf(stderr, "%s:%d: instance %d: expected ENGINE_ERR_STOPPED, got %d (%s)\n", __FILE__, __LINE__, i,
                     (int)workers[i].status, workers[i].err);
-            g_failures++;
+            check_failures++;
         }
         engine_destroy_instance(workers[i].inst);
     }
     engine_unload(module);
     engine_shutdown();
-    return test_result("test_engine_concurrency");
+    return check_done("test_engine_concurrency");
 }

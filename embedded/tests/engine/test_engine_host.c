@@ -152,5 +152,5 @@ int main(void)
     engine_unload(module);
 
     engine_shutdown();
-    return test_result("test_engine_host");
+    return check_done("test_engine_host");
 }

@@ -105,5 +105,5 @@ int main(void)
     wasmtime_store_delete(store);
     wasmtime_module_delete(module);
     wasm_engine_delete(engine);
-    return test_result("test_engine_layout");
+    return check_done("test_engine_layout");
 }

@@ -178,5 +178,5 @@ int main(void)
     test_instance_limit(spin);
     engine_unload(spin);
     engine_shutdown();
-    return test_result("test_engine_limits");
+    return check_done("test_engine_limits");
 }

@@ -191,5 +191,5 @@ int main(void)
     engine_destroy_instance(inst);
     engine_unload(module);
     engine_shutdown();
-    return test_result("test_engine_memory_stats");
+    return check_done("test_engine_memory_stats");
 }

@@ -17,7 +17,7 @@ static engine_value parse_ok(engine_value_kind kind, const char *text, int line)
     engine_status st = engine_value_parse(kind, text, &v, g_err, sizeof g_err);
     if (st != ENGINE_OK) {
         fprintf(stderr, "%s:%d: parse of '%s' failed: %s\n", __FILE__, line, text != NULL ? text : "(null)", g_err);
-        g_failures++;
+        check_failures++;
     }
     CHECK_INT(kind, v.kind);
     return v;
@@ -31,7 +31,7 @@ static void parse_fails(engine_value_kind kind, const char *text, const char *ex
     if (st != ENGINE_ERR_INPUT || strcmp(expected, g_err) != 0) {
         fprintf(stderr, "%s:%d: parse of '%s': expected ENGINE_ERR_INPUT \"%s\", got %d \"%s\"\n", __FILE__, line,
                 text, expected, (int)st, g_err);
-        g_failures++;
+        check_failures++;
     }
 }
 
@@ -40,7 +40,7 @@ static void format_is(engine_value v, const char *expected, int line)
     engine_status st = engine_value_format(&v, g_out, sizeof g_out);
     if (st != ENGINE_OK || strcmp(expected, g_out) != 0) {
         fprintf(stderr, "%s:%d: format: expected \"%s\", got %d \"%s\"\n", __FILE__, line, expected, (int)st, g_out);
-        g_failures++;
+        check_failures++;
     }
 }
 
@@ -269,5 +269,5 @@ int main(void)
     test_not_found();
     test_call_checks();
     test_failure_texts();
-    return test_result("test_engine_values");
+    return check_done("test_engine_values");
 }

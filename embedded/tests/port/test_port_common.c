@@ -27,7 +27,7 @@ static void rfc3339_is(uint64_t unix_ms, const char *expected, int line)
     if (rc != PORT_OK || strcmp(expected, buf) != 0) {
         fprintf(stderr, "%s:%d: port_format_rfc3339(%llu): expected \"%s\", got %d \"%s\"\n", __FILE__, line,
                 (unsigned long long)unix_ms, expected, rc, buf);
-        test_failures++;
+        check_failures++;
     }
 }
 
@@ -235,5 +235,5 @@ int main(void)
     test_mqtt_config();
     test_link();
     test_subscriptions();
-    return test_result("port_common");
+    return check_done("port_common");
 }

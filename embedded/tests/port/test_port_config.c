@@ -122,7 +122,7 @@ static void expect_bad(const char *name, const char *value)
     if (rc != PORT_ERR_INVAL || strstr(err, name) == NULL) {
         fprintf(stderr, "%s:%d: %s=\"%s\": expected PORT_ERR_INVAL naming the variable, got %d \"%s\"\n", __FILE__,
                 __LINE__, name, value, rc, err);
-        test_failures++;
+        check_failures++;
     }
 }
 
@@ -174,7 +174,7 @@ static void check_address(const char *text, const char *host, unsigned port, boo
     if (rc != PORT_OK || strcmp(h, host) != 0 || p != port || t != tls) {
         fprintf(stderr, "%s:%d: address \"%s\": expected %s %u %d, got rc %d %s %u %d\n", __FILE__, __LINE__, text,
                 host, port, tls, rc, h, (unsigned)p, t);
-        test_failures++;
+        check_failures++;
     }
 }
 
@@ -321,5 +321,5 @@ int main(void)
     test_toml_fallback();
     test_from_env();
     test_to_mqtt();
-    return test_result("port_config");
+    return check_done("port_config");
 }

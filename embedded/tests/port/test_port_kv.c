@@ -148,5 +148,5 @@ int main(void)
 
     test_remove_dir(dir);
     test_remove_dir(base);
-    return test_result("port_kv");
+    return check_done("port_kv");
 }

@@ -121,5 +121,5 @@ int main(void)
     test_time();
     test_log();
     test_sysinfo();
-    return test_result("port_misc");
+    return check_done("port_misc");
 }

@@ -137,7 +137,7 @@ static void test_wake(void)
     if (took >= 1000) {
         fprintf(stderr, "%s:%d: poll woke after %llu ms, expected < 1000\n", __FILE__, __LINE__,
                 (unsigned long long)took);
-        test_failures++;
+        check_failures++;
     }
     CHECK_INT(PORT_OK, port_thread_join(t));
     port_queue_destroy(a.q);
@@ -270,5 +270,5 @@ int main(void)
     test_broker_stop(&broker);
     test_remove_dir(broker.dir);
     free(rec.payload);
-    return test_result("port_mqtt");
+    return check_done("port_mqtt");
 }

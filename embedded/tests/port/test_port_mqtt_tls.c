@@ -138,5 +138,5 @@ int main(void)
 
     test_remove_dir(broker.dir);
     test_remove_dir(dir);
-    return test_result("port_mqtt_tls");
+    return check_done("port_mqtt_tls");
 }

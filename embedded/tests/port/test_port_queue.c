@@ -157,5 +157,5 @@ int main(void)
     test_threads_drained_exactly_once();
     test_full_and_empty();
     test_mutex();
-    return test_result("port_queue");
+    return check_done("port_queue");
 }

@@ -13,18 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int test_failures;
-
-int test_result(const char *name)
-{
-    if (test_failures != 0) {
-        fprintf(stderr, "%s: %d check(s) failed\n", name, test_failures);
-        return 1;
-    }
-    printf("%s: all checks passed\n", name);
-    return 0;
-}
-
 void test_make_temp_dir(char *out, size_t cap, const char *tag)
 {
     const char *base = getenv("TMPDIR");

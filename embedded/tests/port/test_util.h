@@ -1,6 +1,8 @@
-/* Helpers of the port tests: assertions that report file:line with expected vs got, temp dirs, a real broker. */
+/* Helpers of the port and app tests (assertions come from ../check.h): temp dirs, a real broker. */
 #ifndef PROPLET_TEST_UTIL_H
 #define PROPLET_TEST_UTIL_H
+
+#include "../check.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -9,47 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern int test_failures;
-
-#define CHECK(cond)                                                                          \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond);         \
-            test_failures++;                                                                 \
-        }                                                                                    \
-    } while (0)
-
-#define CHECK_INT(expected, got)                                                             \
-    do {                                                                                     \
-        long long e_ = (long long)(expected);                                                \
-        long long g_ = (long long)(got);                                                     \
-        if (e_ != g_) {                                                                      \
-            fprintf(stderr, "%s:%d: %s: expected %lld, got %lld\n", __FILE__, __LINE__, #got, e_, g_); \
-            test_failures++;                                                                 \
-        }                                                                                    \
-    } while (0)
-
-#define CHECK_STR(expected, got)                                                             \
-    do {                                                                                     \
-        const char *e_ = (expected);                                                         \
-        const char *g_ = (got);                                                              \
-        if (g_ == NULL || strcmp(e_, g_) != 0) {                                             \
-            fprintf(stderr, "%s:%d: %s: expected \"%s\", got \"%s\"\n", __FILE__, __LINE__, #got, e_, \
-                    g_ != NULL ? g_ : "(null)");                                             \
-            test_failures++;                                                                 \
-        }                                                                                    \
-    } while (0)
-
-/* Stops the test at once (for preconditions later steps depend on). */
-#define REQUIRE(cond)                                                                        \
-    do {                                                                                     \
-        if (!(cond)) {                                                                       \
-            fprintf(stderr, "%s:%d: required condition failed: %s\n", __FILE__, __LINE__, #cond); \
-            exit(1);                                                                         \
-        }                                                                                    \
-    } while (0)
-
-int test_result(const char *name);
 
 /* Creates a fresh directory under $TMPDIR (or /tmp); REQUIREs success. */
 void test_make_temp_dir(char *out, size_t cap, const char *tag);
