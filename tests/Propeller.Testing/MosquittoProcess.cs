@@ -132,6 +132,15 @@ public sealed class MosquittoProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Freezes the broker (SIGSTOP): its sockets stay open and the kernel still accepts bytes, but nothing is
+    /// answered — a broker behind a dead network path, as a client sees it.
+    /// </summary>
+    public Task FreezeAsync() => RunAsync("kill", "-STOP", ProcessId.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Lets a frozen broker run again (SIGCONT).</summary>
+    public Task ThawAsync() => RunAsync("kill", "-CONT", ProcessId.ToString(CultureInfo.InvariantCulture));
+
     public override string ToString() => $"mosquitto at {Address}";
 
     private static void MakeReadable(string path, string octalMode)

@@ -24,6 +24,13 @@ public sealed record MqttConnectionOptions
 
     public TimeSpan MaxReconnectDelay { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// QoS 1/2 publishes awaiting the broker's acknowledgement at once; more wait their turn. MQTT 3.1.1 cannot
+    /// tell a client the broker's window, and Mosquitto drops QoS 2 messages past its <c>max_inflight_messages</c>
+    /// (default 20) while still acknowledging them, so we stay under it.
+    /// </summary>
+    public int MaxInflightPublishes { get; init; } = 16;
+
     /// <summary>Incoming messages handled at once; each message runs in its own task.</summary>
     public int MaxConcurrentHandlers { get; init; } = 64;
 

@@ -20,6 +20,8 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     private readonly List<(string Filter, MqttMessageHandler Handler)> _subscriptions = [];
     private readonly Lock _subscriptionsLock = new();
     private readonly SemaphoreSlim _handlerSlots;
+    // Not disposed: a publish abandoned at shutdown releases its slot whenever MQTTnet lets go of it.
+    private readonly SemaphoreSlim _inflightSlots;
     private readonly CancellationTokenSource _handlersStopping = new();
     private int _handlersRunning;
     private readonly SemaphoreSlim _disconnected = new(0, 1);
@@ -27,6 +29,7 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
     private TaskCompletionSource _connectedSignal = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task? _connectionLoop;
     private int _aborted;
+    private int _dropping;
     private int _disposed;
 
     public PropellerMqttClient(MqttConnectionOptions options, ILogger<PropellerMqttClient> logger)
@@ -36,6 +39,7 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         _options = options;
         _logger = logger;
         _handlerSlots = new SemaphoreSlim(Math.Max(1, options.MaxConcurrentHandlers));
+        _inflightSlots = new SemaphoreSlim(Math.Max(1, options.MaxInflightPublishes));
         _client = new MqttClientFactory().CreateMqttClient();
         _client.ApplicationMessageReceivedAsync += OnMessageAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
@@ -85,12 +89,14 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
 
     /// <summary>
     /// Publishes at the configured QoS. While disconnected it waits up to the publish timeout for the connection
-    /// to come back, then throws <see cref="MqttPublishException"/>.
+    /// to come back, then throws <see cref="MqttPublishException"/>. A broker that has not acknowledged within the
+    /// timeout is taken for a dead connection: it is dropped and re-established.
     /// </summary>
     public async Task PublishAsync(string topic, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
         timeout.CancelAfter(_options.PublishTimeout);
+        var connected = false;
         try
         {
             if (!_client.IsConnected)
@@ -98,13 +104,16 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
                 await WaitForConnectionAsync(timeout.Token).ConfigureAwait(false);
             }
 
+            connected = true;
             var message = new MqttApplicationMessageBuilder()
                 .WithTopic(topic)
                 .WithPayload(payload.ToArray())
                 .WithQualityOfServiceLevel(_options.QualityOfService)
                 .WithRetainFlag(false)
                 .Build();
-            var result = await _client.PublishAsync(message, timeout.Token).ConfigureAwait(false);
+            // Waiting for a slot is safe to cancel: nothing has been written yet.
+            await _inflightSlots.WaitAsync(timeout.Token).ConfigureAwait(false);
+            var result = await WaitUncancelledAsync(PublishInSlotAsync(message), timeout.Token).ConfigureAwait(false);
             if (!result.IsSuccess)
             {
                 throw new MqttPublishException($"publish to '{topic}' failed: {result.ReasonCode} {result.ReasonString}");
@@ -112,6 +121,16 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // Connected, yet neither this publish nor those ahead of it were acknowledged in time: the connection is
+            // as good as dead (a half-open TCP connection, a hung broker) and keep-alive will not notice while we send.
+            if (connected && !_stopping.IsCancellationRequested)
+            {
+                Log.NotAcknowledged(_logger, _options.ClientId, topic, _options.PublishTimeout.TotalSeconds);
+                _ = DropUnresponsiveConnectionAsync();
+                throw new MqttPublishException(
+                    $"publish to '{topic}' was not acknowledged by the broker within {_options.PublishTimeout.TotalSeconds:0.#} s; reconnecting");
+            }
+
             throw new MqttPublishException($"publish to '{topic}' timed out after {_options.PublishTimeout.TotalSeconds:0.#} s: not connected to the broker");
         }
         catch (MQTTnet.Exceptions.MqttCommunicationException ex)
@@ -234,6 +253,56 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         }
     }
 
+    // MQTTnet writes a packet in more than one socket write. A token that fires between them leaves half a packet on
+    // the wire, and the broker reads our next packets as its rest: a silent stall until the bytes add up, then a
+    // protocol error. So a send is never cancelled once started; only our wait for it is, and the operation runs
+    // on until it is acknowledged or the connection drops.
+    private static async Task<T> WaitUncancelledAsync<T>(Task<T> operation, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await operation.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!operation.IsCompleted)
+        {
+            _ = operation.ContinueWith(
+                static finished => _ = finished.Exception,
+                CancellationToken.None,
+                TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private async Task<MqttClientPublishResult> PublishInSlotAsync(MqttApplicationMessage message)
+    {
+        try
+        {
+            return await _client.PublishAsync(message, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inflightSlots.Release();
+        }
+    }
+
+    private async Task DropUnresponsiveConnectionAsync()
+    {
+        if (Interlocked.Exchange(ref _dropping, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            await DropHalfOpenConnectionAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _dropping, 0);
+        }
+    }
+
     private async Task DropHalfOpenConnectionAsync()
     {
         if (!_client.IsConnected)
@@ -328,7 +397,9 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
         var options = new MqttClientSubscribeOptionsBuilder()
             .WithTopicFilter(f => f.WithTopic(filter).WithQualityOfServiceLevel(_options.QualityOfService))
             .Build();
-        var result = await _client.SubscribeAsync(options, cancellationToken).ConfigureAwait(false);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout);
+        var result = await WaitUncancelledAsync(_client.SubscribeAsync(options, CancellationToken.None), timeout.Token).ConfigureAwait(false);
         foreach (var item in result.Items)
         {
             if ((int)item.ResultCode > 2)
@@ -491,5 +562,8 @@ public sealed partial class PropellerMqttClient : IAsyncDisposable
 
         [LoggerMessage(EventId = 105, Level = LogLevel.Debug, Message = "MQTT disconnect failed: {Reason}")]
         public static partial void DisconnectFailed(ILogger logger, string reason);
+
+        [LoggerMessage(EventId = 109, Level = LogLevel.Warning, Message = "MQTT client {ClientId}: the broker did not acknowledge a publish to {Topic} within {TimeoutSeconds} s; dropping the connection to reconnect")]
+        public static partial void NotAcknowledged(ILogger logger, string clientId, string topic, double timeoutSeconds);
     }
 }
