@@ -180,8 +180,8 @@ internal sealed partial class TaskSupervisor : IDisposable
                     {
                         // A daemon reports success at once and leaves the table; its later outcome is only logged.
                         reported = true;
-                        await _results.PublishAsync(taskId, "", null, _publishing.Token).ConfigureAwait(false);
                         _table.Release(execution);
+                        await _results.PublishAsync(taskId, "", null, _publishing.Token).ConfigureAwait(false);
                     }
 
                     output = await run.ConfigureAwait(false);
@@ -211,6 +211,9 @@ internal sealed partial class TaskSupervisor : IDisposable
             Record(execution, error);
             if (!reported)
             {
+                // Whoever reads the result may start the same id again at once: it leaves the table first, and stays
+                // in flight so shutdown still waits for the publish.
+                _table.Release(execution);
                 await _results.PublishAsync(taskId, output ?? "", error, _publishing.Token).ConfigureAwait(false);
             }
         }

@@ -94,6 +94,9 @@ internal sealed class PropletHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>Runs as each message arrives, before the tests can see it: to look at the proplet at that moment.</summary>
+    public event Action<ReceivedMessage>? Arrived;
+
     /// <summary>Errors matching <paramref name="expected"/> do not fail the test when the harness is disposed.</summary>
     public void ExpectErrors(Func<LogEntry, bool> expected) => _expectedErrors = expected;
 
@@ -205,9 +208,11 @@ internal sealed class PropletHarness : IAsyncDisposable
             json = JsonSerializer.SerializeToElement(Encoding.UTF8.GetString(payload.Span));
         }
 
+        var message = new ReceivedMessage(suffix, json, DateTimeOffset.UtcNow);
+        Arrived?.Invoke(message);
         lock (_messages)
         {
-            _messages.Add(new ReceivedMessage(suffix, json, DateTimeOffset.UtcNow));
+            _messages.Add(message);
         }
 
         return Task.CompletedTask;

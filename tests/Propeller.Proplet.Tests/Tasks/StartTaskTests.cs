@@ -201,6 +201,32 @@ public sealed class StartTaskTests(MosquittoBroker broker, ITestOutputHelper out
     }
 
     [Fact]
+    public async Task Start_ResultOut_TheTaskHasAlreadyLeftTheRunningTable()
+    {
+
+        await using var proplet = await PropletHarness.StartAsync(broker, output);
+        var inTableAtResult = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        proplet.Arrived += message =>
+        {
+            if (message.Suffix == "control/proplet/results")
+            {
+                inTableAtResult.Enqueue(proplet.Service<RunningTaskTable>().Count);
+            }
+        };
+        var start = Payloads.Start("again", "add", ExampleWasm.Add, inputs: ["\"10\"", "\"20\""], propletId: proplet.PropletId);
+
+        // Whoever reads a result may start the same id again at once; that start must not be refused as a duplicate.
+        for (var round = 1; round <= 5; round++)
+        {
+            await proplet.StartTaskAsync(start);
+            await Eventually.TrueAsync(() => proplet.Results("again").Count == round, $"result {round}");
+        }
+
+        Assert.Equal([0, 0, 0, 0, 0], inTableAtResult);
+        Assert.All(proplet.Results("again"), r => Assert.Equal("30", r.Text("results")));
+    }
+
+    [Fact]
     public async Task Start_Daemon_ReportsAtOnceAndAcceptsTheSameIdAgain()
     {
 
