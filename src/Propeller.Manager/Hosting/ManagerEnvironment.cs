@@ -10,6 +10,7 @@ internal static class ManagerEnvironment
     public const string MqttAddress = "MANAGER_MQTT_ADDRESS";
     public const string MqttQos = "MANAGER_MQTT_QOS";
     public const string MqttTimeout = "MANAGER_MQTT_TIMEOUT";
+    public const string MqttMaxInflight = "MANAGER_MQTT_MAX_INFLIGHT";
     public const string MqttTlsCaCert = "MANAGER_MQTT_TLS_CA_CERT";
     public const string MqttTlsClientCert = "MANAGER_MQTT_TLS_CLIENT_CERT";
     public const string MqttTlsClientKey = "MANAGER_MQTT_TLS_CLIENT_KEY";

@@ -25,6 +25,9 @@ internal sealed record ManagerOptions
     /// <summary>How long start-up waits for the broker and a publish waits for a connection.</summary>
     public TimeSpan MqttTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>QoS 1/2 publishes awaiting the broker's acknowledgement at once (below Mosquitto's window).</summary>
+    public int MqttMaxInflight { get; init; } = 16;
+
     public string? MqttTlsCaCert { get; init; }
 
     public string? MqttTlsClientCert { get; init; }
@@ -134,6 +137,7 @@ internal sealed record ManagerOptions
             MqttAddress = Get(ManagerEnvironment.MqttAddress) ?? defaults.MqttAddress,
             MqttQos = Get(ManagerEnvironment.MqttQos) is { } qos ? ParseInt(ManagerEnvironment.MqttQos, qos) : defaults.MqttQos,
             MqttTimeout = Get(ManagerEnvironment.MqttTimeout) is { } timeout ? ParseDuration(ManagerEnvironment.MqttTimeout, timeout) : defaults.MqttTimeout,
+            MqttMaxInflight = Get(ManagerEnvironment.MqttMaxInflight) is { } inflight ? ParseInt(ManagerEnvironment.MqttMaxInflight, inflight) : defaults.MqttMaxInflight,
             MqttTlsCaCert = Get(ManagerEnvironment.MqttTlsCaCert),
             MqttTlsClientCert = Get(ManagerEnvironment.MqttTlsClientCert),
             MqttTlsClientKey = Get(ManagerEnvironment.MqttTlsClientKey),
@@ -188,6 +192,7 @@ internal sealed record ManagerOptions
 
         Require(MqttQos is >= 0 and <= 2, ManagerEnvironment.MqttQos, $"'{MqttQos}' is not 0, 1 or 2");
         Require(MqttTimeout > TimeSpan.Zero, ManagerEnvironment.MqttTimeout, "must be positive");
+        Require(MqttMaxInflight is >= 1 and <= 65535, ManagerEnvironment.MqttMaxInflight, $"'{MqttMaxInflight}' is not between 1 and 65535");
         Require((MqttTlsClientCert is null) == (MqttTlsClientKey is null), ManagerEnvironment.MqttTlsClientCert,
             $"the client certificate and {ManagerEnvironment.MqttTlsClientKey} must be given together");
         RequireFile(MqttTlsCaCert, ManagerEnvironment.MqttTlsCaCert);

@@ -23,6 +23,7 @@ internal static class ManagerMqttConnection
             Password = credentials.ApiKey,
             QualityOfService = MqttConnectionOptions.ParseQos(options.MqttQos),
             PublishTimeout = options.MqttTimeout,
+            MaxInflightPublishes = options.MqttMaxInflight,
             Will = new MqttWill(topics.PropletAlive, LastWill(credentials.EntityId), MqttQualityOfServiceLevel.AtMostOnce),
             TlsCaCertPath = options.MqttTlsCaCert,
             TlsClientCertPath = options.MqttTlsClientCert,

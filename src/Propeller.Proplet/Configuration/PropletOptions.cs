@@ -34,6 +34,9 @@ internal sealed record PropletOptions
 
     public TimeSpan MqttKeepAlive { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>QoS 1/2 publishes awaiting the broker's acknowledgement at once (below Mosquitto's window).</summary>
+    public int MqttMaxInflight { get; init; } = 16;
+
     /// <summary>Largest MQTT payload accepted; bigger incoming messages are dropped with a warning.</summary>
     public int MqttMaxPacketSize { get; init; } = DefaultMqttMaxPacketSize;
 
@@ -143,6 +146,7 @@ internal sealed record PropletOptions
             MqttAddress = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttAddress)) ?? DefaultMqttAddress,
             MqttQos = MqttConnectionOptions.ParseQos((int)Math.Min(EnvironmentValues.WholeNumber(environment(PropletVariables.MqttQos), 2), int.MaxValue)),
             MqttKeepAlive = Seconds(PropletVariables.MqttKeepAlive, defaults.MqttKeepAlive),
+            MqttMaxInflight = (int)Math.Min(EnvironmentValues.WholeNumber(environment(PropletVariables.MqttMaxInflight), defaults.MqttMaxInflight), int.MaxValue),
             MqttMaxPacketSize = (int)Math.Min(
                 EnvironmentValues.WholeNumber(environment(PropletVariables.MqttMaxPacketSize), DefaultMqttMaxPacketSize), int.MaxValue),
             MqttTlsCaCert = EnvironmentValues.NonEmpty(environment(PropletVariables.MqttTlsCaCert)),
@@ -201,6 +205,7 @@ internal sealed record PropletOptions
             MqttKeepAlive >= TimeSpan.Zero && MqttKeepAlive.TotalSeconds <= MaxKeepAliveSeconds,
             $"{PropletVariables.MqttKeepAlive} must be between 0 and {MaxKeepAliveSeconds} seconds, got {MqttKeepAlive.TotalSeconds}");
         Require(MqttMaxPacketSize > 0, $"{PropletVariables.MqttMaxPacketSize} must be positive, got {MqttMaxPacketSize}");
+        Require(MqttMaxInflight is >= 1 and <= 65535, $"{PropletVariables.MqttMaxInflight} must be between 1 and 65535, got {MqttMaxInflight}");
         Require(LivelinessInterval >= TimeSpan.Zero, $"{PropletVariables.LivelinessInterval} must not be negative");
         Require(MetricsInterval >= TimeSpan.Zero, $"{PropletVariables.MetricsInterval} must not be negative");
         Require(!string.IsNullOrWhiteSpace(Namespace), $"{PropletVariables.Namespace} must not be empty");

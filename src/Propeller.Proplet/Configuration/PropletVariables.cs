@@ -8,6 +8,7 @@ internal static class PropletVariables
     public const string MqttAddress = "PROPLET_MQTT_ADDRESS";
     public const string MqttQos = "PROPLET_MQTT_QOS";
     public const string MqttKeepAlive = "PROPLET_MQTT_KEEP_ALIVE";
+    public const string MqttMaxInflight = "PROPLET_MQTT_MAX_INFLIGHT";
     public const string MqttMaxPacketSize = "PROPLET_MQTT_MAX_PACKET_SIZE";
     public const string MqttTlsCaCert = "PROPLET_MQTT_TLS_CA_CERT";
     public const string MqttTlsClientCert = "PROPLET_MQTT_TLS_CLIENT_CERT";

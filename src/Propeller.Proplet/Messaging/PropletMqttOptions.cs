@@ -21,6 +21,7 @@ internal static class PropletMqttOptions
             Password = options.Credentials.ApiKey,
             QualityOfService = options.MqttQos,
             KeepAlive = options.MqttKeepAlive,
+            MaxInflightPublishes = options.MqttMaxInflight,
             TlsCaCertPath = options.MqttTlsCaCert,
             TlsClientCertPath = options.MqttTlsClientCert,
             TlsClientKeyPath = options.MqttTlsClientKey,

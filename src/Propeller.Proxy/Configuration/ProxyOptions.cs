@@ -42,6 +42,9 @@ internal sealed record ProxyOptions
     /// <summary>How long a publish waits for its acknowledgement or for a lost connection to come back.</summary>
     public TimeSpan MqttTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>QoS 1/2 publishes awaiting the broker's acknowledgement at once (below Mosquitto's window).</summary>
+    public int MqttMaxInflight { get; init; } = 16;
+
     public string? MqttTlsCaCert { get; init; }
 
     public string? MqttTlsClientCert { get; init; }
@@ -102,6 +105,7 @@ internal sealed record ProxyOptions
             MqttAddress = Get(ProxyVariables.MqttAddress) ?? defaults.MqttAddress,
             MqttQos = Get(ProxyVariables.MqttQos) is { } qos ? ParseInt(ProxyVariables.MqttQos, qos) : defaults.MqttQos,
             MqttTimeout = Get(ProxyVariables.MqttTimeout) is { } timeout ? ParseDuration(ProxyVariables.MqttTimeout, timeout) : defaults.MqttTimeout,
+            MqttMaxInflight = Get(ProxyVariables.MqttMaxInflight) is { } inflight ? ParseInt(ProxyVariables.MqttMaxInflight, inflight) : defaults.MqttMaxInflight,
             MqttTlsCaCert = Get(ProxyVariables.MqttTlsCaCert),
             MqttTlsClientCert = Get(ProxyVariables.MqttTlsClientCert),
             MqttTlsClientKey = Get(ProxyVariables.MqttTlsClientKey),
@@ -159,6 +163,7 @@ internal sealed record ProxyOptions
 
         Require(MqttQos is >= 0 and <= 2, ProxyVariables.MqttQos, $"'{MqttQos}' is not 0, 1 or 2");
         Require(MqttTimeout > TimeSpan.Zero, ProxyVariables.MqttTimeout, "must be positive");
+        Require(MqttMaxInflight is >= 1 and <= 65535, ProxyVariables.MqttMaxInflight, $"'{MqttMaxInflight}' is not between 1 and 65535");
         Require((MqttTlsClientCert is null) == (MqttTlsClientKey is null), ProxyVariables.MqttTlsClientCert,
             $"the client certificate and {ProxyVariables.MqttTlsClientKey} must be given together");
         RequireFile(MqttTlsCaCert, ProxyVariables.MqttTlsCaCert);

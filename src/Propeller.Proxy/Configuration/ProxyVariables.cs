@@ -13,6 +13,7 @@ internal static class ProxyVariables
     public const string MqttAddress = "PROXY_MQTT_ADDRESS";
     public const string MqttQos = "PROXY_MQTT_QOS";
     public const string MqttTimeout = "PROXY_MQTT_TIMEOUT";
+    public const string MqttMaxInflight = "PROXY_MQTT_MAX_INFLIGHT";
     public const string MqttTlsCaCert = "PROXY_MQTT_TLS_CA_CERT";
     public const string MqttTlsClientCert = "PROXY_MQTT_TLS_CLIENT_CERT";
     public const string MqttTlsClientKey = "PROXY_MQTT_TLS_CLIENT_KEY";

@@ -22,6 +22,7 @@ internal static class ProxyMqttOptions
             Password = options.Credentials.ApiKey,
             QualityOfService = MqttConnectionOptions.ParseQos(options.MqttQos),
             PublishTimeout = options.MqttTimeout,
+            MaxInflightPublishes = options.MqttMaxInflight,
             TlsCaCertPath = options.MqttTlsCaCert,
             TlsClientCertPath = options.MqttTlsClientCert,
             TlsClientKeyPath = options.MqttTlsClientKey,

@@ -42,6 +42,7 @@ public sealed class ManagerOptionsTests : IDisposable
         Assert.Equal("tcp://localhost:1883", options.MqttAddress);
         Assert.Equal(2, options.MqttQos);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MqttTimeout);
+        Assert.Equal(16, options.MqttMaxInflight);
         Assert.Equal("localhost", options.HttpHost);
         Assert.Equal(7070, options.HttpPort);
         Assert.Equal(100L * 1024 * 1024, options.HttpMaxBodyBytes);
@@ -59,6 +60,7 @@ public sealed class ManagerOptionsTests : IDisposable
             ("MANAGER_MQTT_ADDRESS", "ssl://broker:8883"),
             ("MANAGER_MQTT_QOS", "1"),
             ("MANAGER_MQTT_TIMEOUT", "1m"),
+            ("MANAGER_MQTT_MAX_INFLIGHT", "8"),
             ("MANAGER_HTTP_HOST", "0.0.0.0"),
             ("MANAGER_HTTP_PORT", "0"),
             ("MANAGER_HTTP_MAX_BODY_BYTES", "2048"),
@@ -72,6 +74,7 @@ public sealed class ManagerOptionsTests : IDisposable
         Assert.Equal("ssl://broker:8883", options.MqttAddress);
         Assert.Equal(1, options.MqttQos);
         Assert.Equal(TimeSpan.FromMinutes(1), options.MqttTimeout);
+        Assert.Equal(8, options.MqttMaxInflight);
         Assert.Equal("0.0.0.0", options.HttpHost);
         Assert.Equal(0, options.HttpPort);
         Assert.Equal(2048, options.HttpMaxBodyBytes);
@@ -94,6 +97,8 @@ public sealed class ManagerOptionsTests : IDisposable
     [InlineData("MANAGER_MQTT_QOS", "3")]
     [InlineData("MANAGER_MQTT_QOS", "two")]
     [InlineData("MANAGER_MQTT_TIMEOUT", "soon")]
+    [InlineData("MANAGER_MQTT_MAX_INFLIGHT", "0")]
+    [InlineData("MANAGER_MQTT_MAX_INFLIGHT", "many")]
     [InlineData("MANAGER_MQTT_ADDRESS", "http://broker")]
     [InlineData("MANAGER_HTTP_PORT", "70000")]
     [InlineData("MANAGER_HTTP_MAX_BODY_BYTES", "12")]

@@ -149,6 +149,7 @@ public sealed class PropletMessageTests(ITestOutputHelper output)
         Assert.Equal(options.Credentials.EntityId, connection.ClientId);
         Assert.Equal(options.Credentials.EntityId, connection.Username);
         Assert.Equal(options.Credentials.ApiKey, connection.Password);
+        Assert.Equal(5, ManagerMqttConnection.CreateOptions(options with { MqttMaxInflight = 5 }, new TopicBuilder("t", "c")).MaxInflightPublishes);
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed class PropletOptionsTests : IDisposable
         Assert.Equal("tcp://localhost:1883", options.MqttAddress);
         Assert.Equal(MqttQualityOfServiceLevel.ExactlyOnce, options.MqttQos);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MqttKeepAlive);
+        Assert.Equal(16, options.MqttMaxInflight);
         Assert.Equal(10 * 1024 * 1024, options.MqttMaxPacketSize);
         Assert.Equal(TimeSpan.FromSeconds(10), options.LivelinessInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), options.MetricsInterval);
@@ -45,6 +46,7 @@ public sealed class PropletOptionsTests : IDisposable
             ["PROPLET_MQTT_ADDRESS"] = "mqtts://broker.example",
             ["PROPLET_MQTT_QOS"] = "1",
             ["PROPLET_MQTT_KEEP_ALIVE"] = "45",
+            ["PROPLET_MQTT_MAX_INFLIGHT"] = "8",
             ["PROPLET_MQTT_MAX_PACKET_SIZE"] = "2048",
             ["PROPLET_LIVELINESS_INTERVAL"] = "2",
             ["PROPLET_METRICS_INTERVAL"] = "0",
@@ -66,6 +68,7 @@ public sealed class PropletOptionsTests : IDisposable
         Assert.Equal("mqtts://broker.example", options.MqttAddress);
         Assert.Equal(MqttQualityOfServiceLevel.AtLeastOnce, options.MqttQos);
         Assert.Equal(TimeSpan.FromSeconds(45), options.MqttKeepAlive);
+        Assert.Equal(8, options.MqttMaxInflight);
         Assert.Equal(2048, options.MqttMaxPacketSize);
         Assert.Equal(TimeSpan.FromSeconds(2), options.LivelinessInterval);
         Assert.Equal(TimeSpan.Zero, options.MetricsInterval);
@@ -203,6 +206,7 @@ public sealed class PropletOptionsTests : IDisposable
     [InlineData("PROPLET_MQTT_ADDRESS", "tcp://broker:99999", "PROPLET_MQTT_ADDRESS")]
     [InlineData("PROPLET_MQTT_KEEP_ALIVE", "70000", "PROPLET_MQTT_KEEP_ALIVE")]
     [InlineData("PROPLET_MQTT_MAX_PACKET_SIZE", "0", "PROPLET_MQTT_MAX_PACKET_SIZE")]
+    [InlineData("PROPLET_MQTT_MAX_INFLIGHT", "0", "PROPLET_MQTT_MAX_INFLIGHT")]
     [InlineData("PROPLET_DIRS", "/definitely/not/here", "PROPLET_DIRS")]
     [InlineData("PROPLET_MQTT_TLS_CA_CERT", "/definitely/not/ca.pem", "PROPLET_MQTT_TLS_CA_CERT")]
     [InlineData("PROPLET_MQTT_TLS_CLIENT_CERT", "/definitely/not/cert.pem", "PROPLET_MQTT_TLS_CLIENT_KEY")]

@@ -34,6 +34,7 @@ public sealed class ProxyOptionsTests
         Assert.Equal("tcp://localhost:1883", options.MqttAddress);
         Assert.Equal(2, options.MqttQos);
         Assert.Equal(TimeSpan.FromSeconds(30), options.MqttTimeout);
+        Assert.Equal(16, options.MqttMaxInflight);
         Assert.Equal("0.0.0.0", options.HttpHost);
         Assert.Equal(9191, options.HttpPort);
         Assert.Equal(512_000, options.ChunkSize);
@@ -54,6 +55,7 @@ public sealed class ProxyOptionsTests
             (ProxyVariables.MqttAddress, "tcp://broker:1884"),
             (ProxyVariables.MqttQos, "1"),
             (ProxyVariables.MqttTimeout, "1m30s"),
+            (ProxyVariables.MqttMaxInflight, "8"),
             (ProxyVariables.MqttTlsInsecureSkipVerify, "true"),
             (ProxyVariables.HttpHost, "127.0.0.1"),
             (ProxyVariables.HttpPort, "0"),
@@ -72,6 +74,7 @@ public sealed class ProxyOptionsTests
         Assert.Equal("tcp://broker:1884", options.MqttAddress);
         Assert.Equal(1, options.MqttQos);
         Assert.Equal(TimeSpan.FromSeconds(90), options.MqttTimeout);
+        Assert.Equal(8, options.MqttMaxInflight);
         Assert.True(options.MqttTlsInsecureSkipVerify);
         Assert.Equal("127.0.0.1", options.HttpHost);
         Assert.Equal(0, options.HttpPort);
@@ -151,6 +154,8 @@ public sealed class ProxyOptionsTests
     [InlineData(ProxyVariables.MqttQos, "3")]
     [InlineData(ProxyVariables.MqttTimeout, "soon")]
     [InlineData(ProxyVariables.MqttTimeout, "0s")]
+    [InlineData(ProxyVariables.MqttMaxInflight, "0")]
+    [InlineData(ProxyVariables.MqttMaxInflight, "many")]
     [InlineData(ProxyVariables.MqttAddress, "http://broker")]
     [InlineData(ProxyVariables.MqttTlsInsecureSkipVerify, "maybe")]
     [InlineData(ProxyVariables.Authenticate, "perhaps")]
