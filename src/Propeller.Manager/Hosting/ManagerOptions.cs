@@ -1,6 +1,6 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Propeller.Contracts.Configuration;
+using static Propeller.Contracts.Configuration.EnvironmentSettings;
 using Propeller.Manager.Storage;
 
 namespace Propeller.Manager.Hosting;
@@ -133,7 +133,7 @@ internal sealed record ManagerOptions
         var options = new ManagerOptions
         {
             Credentials = EntityCredentials.Resolve(ManagerEnvironment.Prefix, environment, configFile, ManagerEnvironment.ConfigSection),
-            LogLevel = Get(ManagerEnvironment.LogLevel) is { } level ? ParseLogLevel(level) : defaults.LogLevel,
+            LogLevel = Get(ManagerEnvironment.LogLevel) is { } level ? ParseLogLevel(ManagerEnvironment.LogLevel, level) : defaults.LogLevel,
             MqttAddress = Get(ManagerEnvironment.MqttAddress) ?? defaults.MqttAddress,
             MqttQos = Get(ManagerEnvironment.MqttQos) is { } qos ? ParseInt(ManagerEnvironment.MqttQos, qos) : defaults.MqttQos,
             MqttTimeout = Get(ManagerEnvironment.MqttTimeout) is { } timeout ? ParseDuration(ManagerEnvironment.MqttTimeout, timeout) : defaults.MqttTimeout,
@@ -224,49 +224,4 @@ internal sealed record ManagerOptions
             throw new ConfigurationException(storageError);
         }
     }
-
-    private static void Require(bool condition, string variable, string problem)
-    {
-        if (!condition)
-        {
-            throw new ConfigurationException($"{variable}: {problem}");
-        }
-    }
-
-    private static void RequireFile(string? path, string variable) =>
-        Require(path is null || File.Exists(path), variable, $"file '{path}' not found");
-
-    private static LogLevel ParseLogLevel(string text) => text.ToUpperInvariant() switch
-    {
-        "TRACE" => LogLevel.Trace,
-        "DEBUG" => LogLevel.Debug,
-        "INFO" or "INFORMATION" => LogLevel.Information,
-        "WARN" or "WARNING" => LogLevel.Warning,
-        "ERROR" => LogLevel.Error,
-        "CRITICAL" or "FATAL" => LogLevel.Critical,
-        "NONE" => LogLevel.None,
-        _ => throw new ConfigurationException($"{ManagerEnvironment.LogLevel}: '{text}' is not one of debug, info, warn, error"),
-    };
-
-    private static int ParseInt(string variable, string text) =>
-        int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a whole number");
-
-    private static long ParseLong(string variable, string text) =>
-        long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a whole number");
-
-    private static TimeSpan ParseDuration(string variable, string text) =>
-        GoDuration.TryParse(text, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a duration (e.g. 30s, 1m, or seconds)");
-
-    private static bool ParseBool(string variable, string text) => text.ToUpperInvariant() switch
-    {
-        "1" or "TRUE" or "YES" or "ON" => true,
-        "0" or "FALSE" or "NO" or "OFF" => false,
-        _ => throw new ConfigurationException($"{variable}: '{text}' is not true or false"),
-    };
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Propeller.Contracts.Configuration;
+using static Propeller.Contracts.Configuration.EnvironmentSettings;
 using Propeller.Proxy.Oci;
 
 namespace Propeller.Proxy.Configuration;
@@ -101,7 +102,7 @@ internal sealed record ProxyOptions
         var defaults = new ProxyOptions { Credentials = EntityCredentials.Resolve(ProxyVariables.Prefix, environment, configFile, ConfigSection) };
         var options = defaults with
         {
-            LogLevel = Get(ProxyVariables.LogLevel) is { } level ? ParseLogLevel(level) : defaults.LogLevel,
+            LogLevel = Get(ProxyVariables.LogLevel) is { } level ? ParseLogLevel(ProxyVariables.LogLevel, level) : defaults.LogLevel,
             MqttAddress = Get(ProxyVariables.MqttAddress) ?? defaults.MqttAddress,
             MqttQos = Get(ProxyVariables.MqttQos) is { } qos ? ParseInt(ProxyVariables.MqttQos, qos) : defaults.MqttQos,
             MqttTimeout = Get(ProxyVariables.MqttTimeout) is { } timeout ? ParseDuration(ProxyVariables.MqttTimeout, timeout) : defaults.MqttTimeout,
@@ -212,48 +213,5 @@ internal sealed record ProxyOptions
 
         var slash = text.IndexOf('/', StringComparison.Ordinal);
         return (slash >= 0 ? text[..slash] : text).ToLowerInvariant();
-    }
-
-    private static LogLevel ParseLogLevel(string text) => text.ToUpperInvariant() switch
-    {
-        "TRACE" => LogLevel.Trace,
-        "DEBUG" => LogLevel.Debug,
-        "INFO" or "INFORMATION" => LogLevel.Information,
-        "WARN" or "WARNING" => LogLevel.Warning,
-        "ERROR" => LogLevel.Error,
-        _ => throw new ConfigurationException($"{ProxyVariables.LogLevel}: '{text}' is not one of debug, info, warn, error"),
-    };
-
-    private static long ParseLong(string variable, string text) =>
-        long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a whole number");
-
-    private static int ParseInt(string variable, string text) =>
-        int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a whole number in range");
-
-    private static TimeSpan ParseDuration(string variable, string text) =>
-        DurationText.TryParse(text, out var value)
-            ? value
-            : throw new ConfigurationException($"{variable}: '{text}' is not a duration (e.g. 30s, 1m, or seconds)");
-
-    private static bool ParseBool(string variable, string text) => text.ToUpperInvariant() switch
-    {
-        "1" or "TRUE" or "YES" or "ON" => true,
-        "0" or "FALSE" or "NO" or "OFF" => false,
-        _ => throw new ConfigurationException($"{variable}: '{text}' is not true or false"),
-    };
-
-    private static void RequireFile(string? path, string variable) =>
-        Require(path is null || File.Exists(path), variable, $"file '{path}' not found");
-
-    private static void Require(bool condition, string variable, string problem)
-    {
-        if (!condition)
-        {
-            throw new ConfigurationException($"{variable}: {problem}");
-        }
     }
 }

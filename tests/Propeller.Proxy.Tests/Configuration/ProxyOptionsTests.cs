@@ -208,23 +208,4 @@ public sealed class ProxyOptionsTests
 
         Assert.Equal(new Propeller.Proxy.Oci.OciCredential("ghcr.io", null, null, "t0k"), Assert.Single(options.ToOciClientOptions().Credentials));
     }
-
-    [Theory]
-    [InlineData("30s", 30)]
-    [InlineData("1m30s", 90)]
-    [InlineData("500ms", 0.5)]
-    [InlineData("2h", 7200)]
-    [InlineData("12", 12)]
-    public void DurationText_GoDurationsAndSeconds_Parse(string text, double seconds)
-    {
-        Assert.True(DurationText.TryParse(text, out var value));
-        Assert.Equal(TimeSpan.FromSeconds(seconds), value);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData("s")]
-    [InlineData("10x")]
-    [InlineData("-5")]
-    public void DurationText_Nonsense_DoesNotParse(string text) => Assert.False(DurationText.TryParse(text, out _));
 }

@@ -1,6 +1,6 @@
-using Propeller.Manager.Hosting;
+using Propeller.Contracts.Configuration;
 
-namespace Propeller.Manager.Tests.Hosting;
+namespace Propeller.Contracts.Tests.Configuration;
 
 public sealed class GoDurationTests
 {
@@ -9,6 +9,7 @@ public sealed class GoDurationTests
     [InlineData("1m", 60_000)]
     [InlineData("1m30s", 90_000)]
     [InlineData("1h", 3_600_000)]
+    [InlineData("2h", 7_200_000)]
     [InlineData("500ms", 500)]
     [InlineData("1.5s", 1_500)]
     [InlineData("45", 45_000)]
@@ -26,6 +27,8 @@ public sealed class GoDurationTests
     [InlineData("s")]
     [InlineData("10 seconds")]
     [InlineData("10d")]
+    [InlineData("10x")]
+    [InlineData("-5")]
     [InlineData("-5s")]
     [InlineData("1m30")]
     public void TryParse_InvalidText_ReturnsFalse(string? text) =>

@@ -1,12 +1,12 @@
 using System.Globalization;
 
-namespace Propeller.Manager.Hosting;
+namespace Propeller.Contracts.Configuration;
 
 /// <summary>
 /// Parses durations as the original's environment does (<c>30s</c>, <c>1m30s</c>, <c>500ms</c>, <c>2h</c>), and
 /// also plain numbers as seconds, which is what operators usually type.
 /// </summary>
-internal static class GoDuration
+public static class GoDuration
 {
     public static bool TryParse(string? text, out TimeSpan value)
     {
