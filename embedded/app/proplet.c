@@ -77,10 +77,14 @@ static struct {
     char topic_create[PROPLET_TOPIC_MAX + 1];
     char topic_results[PROPLET_TOPIC_MAX + 1];
     char topic_task_metrics[PROPLET_TOPIC_MAX + 1];
+    char topic_metrics[PROPLET_TOPIC_MAX + 1];
     char topic_fetch[PROPLET_TOPIC_MAX + 1];
     bool direct;
 
     uint64_t next_heartbeat_ms;
+    uint64_t next_system_metrics_ms; /* set at the first connect when metrics_ms > 0 */
+    port_cpu_times cpu_prev;          /* CPU times and monotonic time of the previous system-metrics sample */
+    uint64_t cpu_prev_ms;
     uint64_t last_discover_answer_ms;
     bool discover_answered;
     bool pending_results; /* a finished task's result still waits for a connection */
@@ -405,7 +409,47 @@ static void publish_task_metrics(uint64_t now)
     }
 }
 
-/* Milliseconds until the next sample is due (0 when one is due now), or UINT32_MAX when none is scheduled. */
+/* ---- system metrics ------------------------------------------------------------------------------------------ */
+
+/* One sample of the proplet's own CPU times and resident memory on control/proplet/metrics when it is due. percent
+ * is the CPU time used since the previous sample (the first: since proplet_init) over the wall time between them. */
+static void publish_system_metrics(uint64_t now)
+{
+    if (g.metrics_ms == 0 || now < g.next_system_metrics_ms) {
+        return;
+    }
+    uint64_t due = g.next_system_metrics_ms + g.metrics_ms;
+    g.next_system_metrics_ms = due > now ? due : now + g.metrics_ms;
+    port_cpu_times cpu;
+    if (port_process_cpu_times(&cpu) != PORT_OK) {
+        cpu.user_us = 0; /* not measured on this platform: 0, as the port reports */
+        cpu.system_us = 0;
+    }
+    uint64_t at = port_time_monotonic_ms();
+    uint64_t used = cpu.user_us + cpu.system_us;
+    uint64_t used_before = g.cpu_prev.user_us + g.cpu_prev.system_us;
+    proto_system_metrics m = {
+        .cpu_user_us = cpu.user_us,
+        .cpu_system_us = cpu.system_us,
+        .cpu_percent_x100 = proto_cpu_percent_x100(used > used_before ? used - used_before : 0,
+                                                   at > g.cpu_prev_ms ? at - g.cpu_prev_ms : 0),
+        .rss_bytes = port_process_rss_bytes(),
+    };
+    g.cpu_prev = cpu;
+    g.cpu_prev_ms = at;
+    if (!port_mqtt_is_connected()) {
+        return;
+    }
+    char timestamp[PORT_RFC3339_SIZE];
+    if (port_time_rfc3339(timestamp, sizeof timestamp) != PORT_OK) {
+        port_log(PORT_LOG_DEBUG, "no wall clock for a system-metrics sample");
+        return;
+    }
+    (void)publish(g.topic_metrics, g.out, proto_emit_system_metrics(&g.ctx, timestamp, &m, g.out, sizeof g.out));
+}
+
+/* Milliseconds until the next task-metrics sample is due (0 when one is due now), or UINT32_MAX when none is
+ * scheduled. */
 static uint32_t next_metrics_in(uint64_t now)
 {
     uint64_t soonest = UINT64_MAX;
@@ -853,6 +897,7 @@ int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
         proto_topic(&g.ctx, PROTO_CREATE, g.topic_create, sizeof g.topic_create) < 0 ||
         proto_topic(&g.ctx, PROTO_RESULTS, g.topic_results, sizeof g.topic_results) < 0 ||
         proto_topic(&g.ctx, PROTO_TASK_METRICS, g.topic_task_metrics, sizeof g.topic_task_metrics) < 0 ||
+        proto_topic(&g.ctx, PROTO_METRICS, g.topic_metrics, sizeof g.topic_metrics) < 0 ||
         proto_topic(&g.ctx, PROTO_REGISTRY_PROPLET, g.topic_fetch, sizeof g.topic_fetch) < 0) {
         copy_str(err, err_cap, "topics do not fit PROPLET_TOPIC_MAX");
         return PORT_ERR_INVAL;
@@ -870,6 +915,11 @@ int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
         (void)snprintf(err, err_cap, "cannot create the task lock or queue: %s", port_status_str(rc));
         return rc;
     }
+    if (port_process_cpu_times(&g.cpu_prev) != PORT_OK) {
+        g.cpu_prev.user_us = 0;
+        g.cpu_prev.system_us = 0;
+    }
+    g.cpu_prev_ms = port_time_monotonic_ms();
     atomic_store(&g_stop, false);
     g.initialised = true;
     return PORT_OK;
@@ -1018,6 +1068,9 @@ int proplet_run(const port_mqtt_config *mqtt)
                  port_status_str(rc));
     }
     announce(port_time_monotonic_ms());
+    if (g.metrics_ms > 0) {
+        g.next_system_metrics_ms = port_time_monotonic_ms() + g.metrics_ms;
+    }
 
     while (!atomic_load(&g_stop)) {
         uint64_t now = port_time_monotonic_ms();
@@ -1037,6 +1090,7 @@ int proplet_run(const port_mqtt_config *mqtt)
             g.next_heartbeat_ms = now + g.liveness_ms;
         }
         publish_task_metrics(now);
+        publish_system_metrics(now);
         uint32_t timeout = tasks_count(&g.table) > 0 ? TICK_MS : IDLE_WAKE_MS;
         if (g.liveness_ms > 0) {
             uint64_t due = g.next_heartbeat_ms > now ? g.next_heartbeat_ms - now : 0;
@@ -1047,6 +1101,13 @@ int proplet_run(const port_mqtt_config *mqtt)
         uint32_t metrics_due = next_metrics_in(now);
         if (metrics_due < timeout) {
             timeout = metrics_due;
+        }
+        if (g.metrics_ms > 0) {
+            uint64_t at = port_time_monotonic_ms();
+            uint64_t due = g.next_system_metrics_ms > at ? g.next_system_metrics_ms - at : 0;
+            if (due < timeout) {
+                timeout = (uint32_t)due;
+            }
         }
         (void)port_mqtt_poll(timeout);
     }

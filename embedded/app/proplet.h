@@ -36,6 +36,11 @@
  *     share of the memory cap, uptime_seconds counts from the worker's start, thread_count is 1; cpu_percent is 0
  *     (CPU time is not measured per task on this build), the disk bytes and file_descriptor_count are 0 (no WASI).
  *     aggregated holds the average and maximum memory_bytes of the samples so far and their count (cpu 0).
+ *   - System metrics: every metrics_interval_ms, the first one interval after the first connect, the main loop
+ *     publishes {proplet_id, namespace, timestamp, cpu_metrics:{user_seconds, system_seconds, percent},
+ *     memory_metrics:{rss_bytes, heap_* 0}} on control/proplet/metrics (none while disconnected): the port's
+ *     process CPU times and resident memory; percent is the CPU time used since the previous sample (the first:
+ *     since proplet_init) over the wall time between them, so it exceeds 100 when several threads ran at once.
  *   - Bad input (not JSON, wrong types, oversized, truncated chunk streams) is logged and dropped.
  *   - proplet_request_stop (any thread, async-signal-safe): running tasks are stopped, their workers joined, nothing
  *     more is published, and the client disconnects cleanly (so the broker does not send the Last Will).
@@ -74,8 +79,8 @@ typedef struct {
     uint32_t max_concurrent_tasks; /* table size, ≤ PROPLET_MAX_TASKS; 0 = PROPLET_MAX_TASKS */
     uint32_t max_memory_bytes;     /* per-task linear memory cap (engine_limits); 0 = engine default */
     uint32_t task_timeout_ms;      /* for starts without timeout_ms; 0 = none */
-    uint32_t metrics_interval_ms;  /* task metrics period (a start's monitoring_profile interval overrides it);
-                                    * 0 = no task metrics at all */
+    uint32_t metrics_interval_ms;  /* system metrics period, and task metrics period (a start's monitoring_profile
+                                    * interval overrides the latter); 0 = no metrics of either kind */
     uint32_t chunk_timeout_ms;     /* how long a task waits for its chunks; 0 = 60000 */
     size_t max_binary_bytes;       /* largest inline binary; 0 = PROPLET_MAX_BINARY_BYTES */
     size_t task_stack_bytes;       /* native stack of a worker (must hold the wasm stack + ~64 KiB); 0 = 64 KiB */

@@ -442,11 +442,17 @@ static int done(json_writer *w)
     return n < 0 || n > (long)INT32_MAX ? -1 : (int)n;
 }
 
+/* "key":"value" — the pair every emitter writes most. */
+static void str_field(json_writer *w, const char *key, const char *v)
+{
+    json_w_key(w, key);
+    json_w_string(w, v);
+}
+
 static void opt_field(json_writer *w, const char *key, const char *v)
 {
     if (v != NULL && v[0] != '\0') {
-        json_w_key(w, key);
-        json_w_string(w, v);
+        str_field(w, key, v);
     }
 }
 
@@ -455,10 +461,8 @@ int proto_emit_discovery(const proto_ctx *ctx, const proto_metadata *md, char *o
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "proplet_id");
-    json_w_string(&w, ctx->proplet_id);
-    json_w_key(&w, "namespace");
-    json_w_string(&w, ctx->ns);
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "namespace", ctx->ns);
     json_w_key(&w, "metadata");
     json_w_begin_object(&w);
     if (md != NULL) {
@@ -472,8 +476,7 @@ int proto_emit_discovery(const proto_ctx *ctx, const proto_metadata *md, char *o
         opt_field(&w, "location", md->location);
         opt_field(&w, "ip", md->ip);
     }
-    json_w_key(&w, "environment");
-    json_w_string(&w, "embedded");
+    str_field(&w, "environment", "embedded");
     if (md != NULL) {
         opt_field(&w, "os", md->os);
         opt_field(&w, "hostname", md->hostname);
@@ -499,12 +502,9 @@ int proto_emit_heartbeat(const proto_ctx *ctx, char *out, size_t cap)
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "proplet_id");
-    json_w_string(&w, ctx->proplet_id);
-    json_w_key(&w, "status");
-    json_w_string(&w, "alive");
-    json_w_key(&w, "namespace");
-    json_w_string(&w, ctx->ns);
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "status", "alive");
+    str_field(&w, "namespace", ctx->ns);
     json_w_end_object(&w);
     return done(&w);
 }
@@ -514,12 +514,9 @@ int proto_emit_last_will(const proto_ctx *ctx, char *out, size_t cap)
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "status");
-    json_w_string(&w, "offline");
-    json_w_key(&w, "proplet_id");
-    json_w_string(&w, ctx->proplet_id);
-    json_w_key(&w, "namespace");
-    json_w_string(&w, ctx->ns);
+    str_field(&w, "status", "offline");
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "namespace", ctx->ns);
     json_w_end_object(&w);
     return done(&w);
 }
@@ -530,12 +527,9 @@ int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *res
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "task_id");
-    json_w_string(&w, task_id);
-    json_w_key(&w, "proplet_id");
-    json_w_string(&w, ctx->proplet_id);
-    json_w_key(&w, "results");
-    json_w_string(&w, error == NULL && results != NULL ? results : "");
+    str_field(&w, "task_id", task_id);
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "results", error == NULL && results != NULL ? results : "");
     json_w_key(&w, "error");
     if (error == NULL) {
         json_w_null(&w);
@@ -552,12 +546,9 @@ int proto_emit_task_metrics(const proto_ctx *ctx, const char *task_id, const cha
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "task_id");
-    json_w_string(&w, task_id);
-    json_w_key(&w, "proplet_id");
-    json_w_string(&w, ctx->proplet_id);
-    json_w_key(&w, "timestamp");
-    json_w_string(&w, timestamp != NULL ? timestamp : "");
+    str_field(&w, "task_id", task_id);
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "timestamp", timestamp != NULL ? timestamp : "");
     json_w_key(&w, "metrics");
     json_w_begin_object(&w);
     json_w_key(&w, "cpu_percent");
@@ -602,13 +593,64 @@ int proto_emit_task_metrics(const proto_ctx *ctx, const char *task_id, const cha
     return done(&w);
 }
 
+int64_t proto_cpu_percent_x100(uint64_t cpu_us, uint64_t wall_ms)
+{
+    if (wall_ms == 0) {
+        return 0;
+    }
+    /* percent × 100 = cpu_us × 10 / wall_ms */
+    if (cpu_us > (UINT64_MAX - wall_ms / 2u) / 10u) {
+        return INT64_MAX;
+    }
+    uint64_t v = (cpu_us * 10u + wall_ms / 2u) / wall_ms;
+    return v > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)v;
+}
+
+/* Microseconds as seconds with 6 decimals. */
+static void seconds_us(json_writer *w, uint64_t us)
+{
+    json_w_decimal(w, us > (uint64_t)INT64_MAX ? INT64_MAX : (int64_t)us, 6);
+}
+
+int proto_emit_system_metrics(const proto_ctx *ctx, const char *timestamp, const proto_system_metrics *m, char *out,
+                              size_t cap)
+{
+    json_writer w;
+    json_w_init(&w, out, cap);
+    json_w_begin_object(&w);
+    str_field(&w, "proplet_id", ctx->proplet_id);
+    str_field(&w, "namespace", ctx->ns);
+    str_field(&w, "timestamp", timestamp != NULL ? timestamp : "");
+    json_w_key(&w, "cpu_metrics");
+    json_w_begin_object(&w);
+    json_w_key(&w, "user_seconds");
+    seconds_us(&w, m->cpu_user_us);
+    json_w_key(&w, "system_seconds");
+    seconds_us(&w, m->cpu_system_us);
+    json_w_key(&w, "percent");
+    json_w_decimal(&w, m->cpu_percent_x100, 2);
+    json_w_end_object(&w);
+    json_w_key(&w, "memory_metrics");
+    json_w_begin_object(&w);
+    json_w_key(&w, "rss_bytes");
+    json_w_uint64(&w, m->rss_bytes);
+    json_w_key(&w, "heap_alloc_bytes");
+    json_w_uint64(&w, 0);
+    json_w_key(&w, "heap_sys_bytes");
+    json_w_uint64(&w, 0);
+    json_w_key(&w, "heap_inuse_bytes");
+    json_w_uint64(&w, 0);
+    json_w_end_object(&w);
+    json_w_end_object(&w);
+    return done(&w);
+}
+
 int proto_emit_fetch_request(const char *app_name, const char *digest, char *out, size_t cap)
 {
     json_writer w;
     json_w_init(&w, out, cap);
     json_w_begin_object(&w);
-    json_w_key(&w, "app_name");
-    json_w_string(&w, app_name);
+    str_field(&w, "app_name", app_name);
     opt_field(&w, "digest", digest);
     json_w_end_object(&w);
     return done(&w);

@@ -164,6 +164,18 @@ typedef struct {
     uint64_t sample_count;
 } proto_aggregated_metrics;
 
+/* System metrics of the proplet itself (control/proplet/metrics). */
+typedef struct {
+    uint64_t cpu_user_us;     /* process CPU time in user mode, microseconds (sent as seconds, 6 decimals) */
+    uint64_t cpu_system_us;   /* process CPU time in kernel mode, microseconds */
+    int64_t cpu_percent_x100; /* percent × 100 (1250 = 12.50) */
+    uint64_t rss_bytes;
+} proto_system_metrics;
+
+/* CPU time used over a wall-clock span as percent × 100, rounded: cpu_us / (wall_ms × 1000) × 100 × 100.
+ * 0 when wall_ms is 0; saturates at INT64_MAX. Above 100 % when several threads ran at once. */
+int64_t proto_cpu_percent_x100(uint64_t cpu_us, uint64_t wall_ms);
+
 /* Emitters: payload length, or -1 when it does not fit in cap (out is NUL-terminated on success). */
 int proto_emit_discovery(const proto_ctx *ctx, const proto_metadata *md, char *out, size_t cap);
 int proto_emit_heartbeat(const proto_ctx *ctx, char *out, size_t cap);
@@ -175,6 +187,11 @@ int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *res
 int proto_emit_task_metrics(const proto_ctx *ctx, const char *task_id, const char *timestamp,
                             const proto_process_metrics *m, const proto_aggregated_metrics *aggregated, char *out,
                             size_t cap);
+/* {proplet_id, namespace, timestamp, cpu_metrics:{user_seconds, system_seconds, percent}, memory_metrics:{rss_bytes,
+ * heap_alloc_bytes, heap_sys_bytes, heap_inuse_bytes}}: the heap fields are 0 (no managed heap here) and the
+ * container fields are omitted (unknown). timestamp: RFC 3339 text from the port's wall clock. */
+int proto_emit_system_metrics(const proto_ctx *ctx, const char *timestamp, const proto_system_metrics *m, char *out,
+                              size_t cap);
 /* {"app_name":..} plus "digest" when digest is non-empty. */
 int proto_emit_fetch_request(const char *app_name, const char *digest, char *out, size_t cap);
 

@@ -221,6 +221,16 @@ int port_sysinfo_get(port_sysinfo *out);
 /* Resident memory of this process (POSIX) or heap in use (Zephyr); 0 when unknown. */
 uint64_t port_process_rss_bytes(void);
 
+typedef struct {
+    uint64_t user_us;   /* CPU time in user mode, microseconds */
+    uint64_t system_us; /* CPU time in kernel mode, microseconds */
+} port_cpu_times;
+
+/* CPU time used so far: POSIX, by this process (all its threads, getrusage RUSAGE_SELF); Zephyr, by every non-idle
+ * thread (with CONFIG_SCHED_THREAD_USAGE_ALL; reported as user time, system 0). Never decreases. PORT_OK, or
+ * PORT_ERR when the platform cannot tell (both fields 0), PORT_ERR_INVAL for NULL. */
+int port_process_cpu_times(port_cpu_times *out);
+
 #ifdef __cplusplus
 }
 #endif

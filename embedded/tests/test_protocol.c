@@ -423,6 +423,40 @@ static void emitters(void)
     json_doc d;
     CHECK_INT(JSON_OK, json_parse(&d, out, strlen(out), toks, PROPLET_JSON_MAX_TOKENS));
 
+    proto_system_metrics sm = {.cpu_user_us = 1200000, .cpu_system_us = 300001, .cpu_percent_x100 = 1250,
+                               .rss_bytes = 52428800};
+    const char *want_sm = "{\"proplet_id\":\"p1\",\"namespace\":\"default\",\"timestamp\":\"2026-11-25T10:00:00.123Z\","
+                          "\"cpu_metrics\":{\"user_seconds\":1.200000,\"system_seconds\":0.300001,\"percent\":12.50},"
+                          "\"memory_metrics\":{\"rss_bytes\":52428800,\"heap_alloc_bytes\":0,\"heap_sys_bytes\":0,"
+                          "\"heap_inuse_bytes\":0}}";
+    n = proto_emit_system_metrics(&ctx, "2026-11-25T10:00:00.123Z", &sm, out, sizeof out);
+    CHECK_STR(want_sm, out);
+    CHECK_INT(strlen(want_sm), n);
+    CHECK_INT(JSON_OK, json_parse(&d, out, strlen(out), toks, PROPLET_JSON_MAX_TOKENS));
+    /* every buffer one byte short of the payload (and its NUL) is refused */
+    for (size_t cap = 0; cap <= strlen(want_sm); cap++) {
+        char small[512];
+        if (proto_emit_system_metrics(&ctx, "2026-11-25T10:00:00.123Z", &sm, small, cap) != -1) {
+            fprintf(stderr, "%s:%d: system metrics in a %zu-byte buffer: expected -1\n", __FILE__, __LINE__, cap);
+            check_failures++;
+        }
+    }
+    CHECK_INT(strlen(want_sm), proto_emit_system_metrics(&ctx, "2026-11-25T10:00:00.123Z", &sm, out,
+                                                         strlen(want_sm) + 1));
+    proto_system_metrics zero = {0};
+    proto_emit_system_metrics(&ctx, "2026-11-25T10:00:00.000Z", &zero, out, sizeof out);
+    CHECK_CONTAINS("\"cpu_metrics\":{\"user_seconds\":0.000000,\"system_seconds\":0.000000,\"percent\":0.00}", out);
+    CHECK(strstr(out, "container") == NULL);
+
+    CHECK_INT(0, proto_cpu_percent_x100(123, 0));
+    CHECK_INT(0, proto_cpu_percent_x100(0, 1000));
+    CHECK_INT(10000, proto_cpu_percent_x100(1000000, 1000)); /* 1 s of CPU in 1 s: 100.00 */
+    CHECK_INT(1250, proto_cpu_percent_x100(125000, 1000));   /* 12.50 */
+    CHECK_INT(20000, proto_cpu_percent_x100(2000000, 1000)); /* two busy threads: 200.00 */
+    CHECK_INT(3333, proto_cpu_percent_x100(1000, 3));        /* 1 ms in 3 ms: 33.33 */
+    CHECK_INT(1667, proto_cpu_percent_x100(1000, 6));        /* 16.666… rounds to 16.67 */
+    CHECK_INT(INT64_MAX, proto_cpu_percent_x100(UINT64_MAX, 1));
+
     proto_emit_fetch_request("reg/app:v1", NULL, out, sizeof out);
     CHECK_STR("{\"app_name\":\"reg/app:v1\"}", out);
     proto_emit_fetch_request("reg/app:v1", "sha256:ab", out, sizeof out);

@@ -1,4 +1,5 @@
-/* sysinfo_posix.c - os, arch, hostname, IPv4 of the default route's interface, memory (Linux /proc). */
+/* sysinfo_posix.c - os, arch, hostname, IPv4 of the default route's interface, memory (Linux /proc), CPU times
+ * (getrusage). */
 #define _GNU_SOURCE
 #include "port.h"
 
@@ -8,6 +9,7 @@
 #include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -107,4 +109,28 @@ uint64_t port_process_rss_bytes(void)
         return 0;
     }
     return (uint64_t)resident * (uint64_t)page;
+}
+
+static uint64_t timeval_us(long long sec, long long usec)
+{
+    if (sec < 0 || usec < 0) {
+        return 0;
+    }
+    return (uint64_t)sec * UINT64_C(1000000) + (uint64_t)usec;
+}
+
+int port_process_cpu_times(port_cpu_times *out)
+{
+    if (out == NULL) {
+        return PORT_ERR_INVAL;
+    }
+    out->user_us = 0;
+    out->system_us = 0;
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) != 0) {
+        return PORT_ERR;
+    }
+    out->user_us = timeval_us((long long)ru.ru_utime.tv_sec, (long long)ru.ru_utime.tv_usec);
+    out->system_us = timeval_us((long long)ru.ru_stime.tv_sec, (long long)ru.ru_stime.tv_usec);
+    return PORT_OK;
 }

@@ -1,5 +1,6 @@
 /* sysinfo_zephyr.c - discovery metadata on Zephyr: os "zephyr", the Kconfig architecture ("xtensa" on ESP32-S3),
- * the network host name, the Wi-Fi interface's IPv4 address, SRAM size, and the libc malloc heap in use. */
+ * the network host name, the Wi-Fi interface's IPv4 address, SRAM size, the libc malloc heap in use, and the CPU
+ * time of the non-idle threads (kernel runtime statistics). */
 #include "port.h"
 #include "port_zephyr_internal.h"
 
@@ -42,4 +43,25 @@ uint64_t port_process_rss_bytes(void)
     }
 #endif
     return 0;
+}
+
+int port_process_cpu_times(port_cpu_times *out)
+{
+    if (out == NULL) {
+        return PORT_ERR_INVAL;
+    }
+    out->user_us = 0;
+    out->system_us = 0;
+#if defined(CONFIG_SCHED_THREAD_USAGE_ALL) && !defined(CONFIG_THREAD_RUNTIME_STATS_USE_TIMING_FUNCTIONS)
+    /* Zephyr has no processes and no user/kernel split: the cycles of every non-idle thread since boot (the
+     * kernel's running sum, kept at each context switch) count as user time; system time stays 0. */
+    k_thread_runtime_stats_t stats;
+    if (k_thread_runtime_stats_all_get(&stats) == 0) {
+        out->user_us = k_cyc_to_us_floor64(stats.total_cycles);
+        return PORT_OK;
+    }
+#endif
+    /* Without CONFIG_SCHED_THREAD_USAGE_ALL (prj.conf enables it through CONFIG_THREAD_RUNTIME_STATS), or with the
+     * timing-function counter whose cycles are not k_cycle units, there is no cheap total: report 0. */
+    return PORT_ERR;
 }

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 
 #include <errno.h>
+#include <fcntl.h>
 #include <mosquitto.h>
 #include <pthread.h>
 #include <signal.h>
@@ -1073,17 +1074,32 @@ static long metric_long(const char *payload, const char *obj, const char *key)
     return end != v && *end == '\0' ? n : -1;
 }
 
-/* Indexes (≥ from) of the task-metrics messages of task_id, at most cap of them; returns how many. */
-static int metrics_of(int from, const char *task_id, int *idx, int cap)
+/* A metrics payload comes from the main proplet and carries an RFC 3339 UTC timestamp with milliseconds. */
+static void check_sender_and_time(const char *pl)
+{
+    char v[256];
+    field(pl, "proplet_id", v, sizeof v);
+    CHECK_STR(PID_MAIN, v);
+    field(pl, "timestamp", v, sizeof v);
+    CHECK(strlen(v) == 24 && v[4] == '-' && v[10] == 'T' && v[19] == '.' && v[23] == 'Z');
+}
+
+/* Indexes (≥ from) of the messages on suffix whose `field` is `value`, at most cap of them; returns how many. */
+static int messages_with(int from, const char *suffix, const char *field, const char *value, int *idx, int cap)
 {
     char needle[128];
-    snprintf(needle, sizeof needle, "\"task_id\":\"%s\"", task_id);
+    snprintf(needle, sizeof needle, "\"%s\":\"%s\"", field, value);
     int n = 0;
-    for (int i = FIND_MSG(from, "control/proplet/task_metrics", needle); i >= 0 && n < cap;
-         i = FIND_MSG(i + 1, "control/proplet/task_metrics", needle)) {
+    for (int i = FIND_MSG(from, suffix, needle); i >= 0 && n < cap; i = FIND_MSG(i + 1, suffix, needle)) {
         idx[n++] = i;
     }
     return n;
+}
+
+/* Indexes (≥ from) of the task-metrics messages of task_id. */
+static int metrics_of(int from, const char *task_id, int *idx, int cap)
+{
+    return messages_with(from, "control/proplet/task_metrics", "task_id", task_id, idx, cap);
 }
 
 /* PROPLET_METRICS_INTERVAL and monitoring_profile: task_metrics while a task runs, none after its stop, none when
@@ -1126,10 +1142,7 @@ static void case_task_metrics(void)
     for (int k = 0; k < n; k++) {
         const char *pl = payload_of(idx[k]);
         char v[256];
-        field(pl, "proplet_id", v, sizeof v);
-        CHECK_STR(PID_MAIN, v);
-        field(pl, "timestamp", v, sizeof v);
-        CHECK(strlen(v) == 24 && v[4] == '-' && v[10] == 'T' && v[23] == 'Z');
+        check_sender_and_time(pl);
         CHECK_INT(65536, metric_long(pl, "metrics", "memory_bytes"));
         metric(pl, "metrics", "memory_percent", v, sizeof v);
         CHECK_STR("100.00", v);
@@ -1199,11 +1212,164 @@ static void case_task_metrics(void)
     teardown(&p);
 }
 
+/* A number member of an object member of a payload, as a double; -1 when absent or not a plain decimal number. */
+static double metric_double(const char *payload, const char *obj, const char *key)
+{
+    char v[64];
+    metric(payload, obj, key, v, sizeof v);
+    if (v[0] < '0' || v[0] > '9') {
+        return -1;
+    }
+    char *end = NULL;
+    double d = strtod(v, &end);
+    return end != v && *end == '\0' ? d : -1;
+}
+
+/* Indexes (≥ from) of the system-metrics messages of proplet id. */
+static int system_metrics_of(int from, const char *id, int *idx, int cap)
+{
+    return messages_with(from, "control/proplet/metrics", "proplet_id", id, idx, cap);
+}
+
+/* PROPLET_METRICS_INTERVAL: system metrics on control/proplet/metrics, the first one interval after the connect,
+ * then one per interval, with the process's CPU times and RSS; a value that is not a number stops the proplet at
+ * start-up with an error naming the variable; 0 sends none. */
+static void case_system_metrics(void)
+{
+    setup();
+    proplet_proc p;
+    static const char *const env[] = {"PROPLET_METRICS_INTERVAL=1", NULL};
+    int from = msg_count();
+    proplet_up(&p, PID_MAIN, env);
+    int disc = FIND_MSG(from, "control/proplet/create", "\"proplet_id\":\"" PID_MAIN "\"");
+    REQUIRE(disc >= 0);
+    double connected = time_of(disc);
+    sleep_ms(3500);
+
+    int idx[64];
+    int n = system_metrics_of(from, PID_MAIN, idx, 64);
+    if (n < 2 || n > 5) {
+        fprintf(stderr, "%s:%d: expected 2 to 5 system metrics in 3.5 s at 1 s, got %d\n", __FILE__, __LINE__, n);
+        check_failures++;
+    }
+    if (n > 0) { /* one interval after the connect, not at once */
+        double first = time_of(idx[0]) - connected;
+        if (first < 700 || first > 1800) {
+            fprintf(stderr, "%s:%d: first system metrics %.0f ms after discovery, expected about 1000\n", __FILE__,
+                    __LINE__, first);
+            check_failures++;
+        }
+    }
+    double prev_user = -1;
+    double prev_system = -1;
+    for (int k = 0; k < n; k++) {
+        const char *pl = payload_of(idx[k]);
+        char v[256];
+        check_sender_and_time(pl);
+        field(pl, "namespace", v, sizeof v);
+        CHECK_STR("default", v);
+        double user = metric_double(pl, "cpu_metrics", "user_seconds");
+        double sys = metric_double(pl, "cpu_metrics", "system_seconds");
+        double pct = metric_double(pl, "cpu_metrics", "percent");
+        if (user < 0 || sys < 0 || pct < 0) {
+            fprintf(stderr, "%s:%d: cpu values must be non-negative numbers: %s\n", __FILE__, __LINE__, pl);
+            check_failures++;
+        }
+        CHECK(user >= prev_user && sys >= prev_system); /* cumulative */
+        prev_user = user;
+        prev_system = sys;
+        long rss = metric_long(pl, "memory_metrics", "rss_bytes");
+        CHECK(rss > 0);
+        CHECK_INT(0, metric_long(pl, "memory_metrics", "heap_alloc_bytes"));
+        CHECK_INT(0, metric_long(pl, "memory_metrics", "heap_sys_bytes"));
+        CHECK_INT(0, metric_long(pl, "memory_metrics", "heap_inuse_bytes"));
+        metric(pl, "memory_metrics", "container_usage_bytes", v, sizeof v);
+        CHECK_STR("(absent)", v); /* unknown: omitted */
+        if (k > 0) {
+            double gap = time_of(idx[k]) - time_of(idx[k - 1]);
+            if (gap < 700 || gap > 1500) {
+                fprintf(stderr, "%s:%d: system metrics %.0f ms apart, expected about 1000\n", __FILE__, __LINE__,
+                        gap);
+                check_failures++;
+            }
+        }
+    }
+
+    /* A spinning task keeps one core busy: a sample that covers it shows CPU use and more user time. */
+    from = msg_count();
+    start_task("control/manager/start", "t-sm-spin", "spin", g_spin_b64, "[]", NULL);
+    sleep_ms(2600);
+    n = system_metrics_of(from, PID_MAIN, idx, 64);
+    CHECK(n >= 2);
+    if (n >= 2) {
+        const char *last = payload_of(idx[n - 1]);
+        double pct = metric_double(last, "cpu_metrics", "percent");
+        if (pct < 10.0) {
+            fprintf(stderr, "%s:%d: percent while a task spins: expected at least 10, got %s\n", __FILE__, __LINE__,
+                    last);
+            check_failures++;
+        }
+        CHECK(metric_double(last, "cpu_metrics", "user_seconds") > prev_user);
+    }
+    stop_task("control/manager/stop", "t-sm-spin");
+    EXPECT_RESULT(from, "t-sm-spin", "", "Task was cancelled or panicked", 3000);
+    CHECK_INT(0, proplet_term(&p, 5000));
+
+    /* PROPLET_METRICS_INTERVAL=abc: refused at start-up (exit code 2), the message names the variable */
+    char err_path[400];
+    snprintf(err_path, sizeof err_path, "%s/proplet-abc-stderr.txt", g_broker.dir);
+    fflush(stderr);
+    int saved = dup(2);
+    int fd = open(err_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    REQUIRE(saved >= 0 && fd >= 0);
+    REQUIRE(dup2(fd, 2) == 2);
+    static const char *const bad[] = {"PROPLET_METRICS_INTERVAL=abc", NULL};
+    from = msg_count();
+    proplet_start(&p, PID_MAIN, NULL, bad);
+    REQUIRE(dup2(saved, 2) == 2);
+    (void)close(saved);
+    (void)close(fd);
+    int status = 0;
+    int exited = -1;
+    for (double end = now_ms() + 5000; now_ms() < end;) {
+        if (waitpid(p.pid, &status, WNOHANG) == p.pid) {
+            exited = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+            p.pid = 0;
+            break;
+        }
+        sleep_ms(10);
+    }
+    CHECK_INT(2, exited);
+    if (p.pid > 0) {
+        (void)proplet_term(&p, 1000);
+    }
+    char *text = read_file(err_path);
+    CHECK_CONTAINS("PROPLET_METRICS_INTERVAL", text);
+    CHECK_CONTAINS("abc", text);
+    free(text);
+    CHECK_INT(-1, FIND_MSG(from, "control/proplet/create", "\"proplet_id\":\"" PID_MAIN "\""));
+
+    /* PROPLET_METRICS_INTERVAL=0: heartbeats go on, system metrics never come */
+    static const char *const off[] = {"PROPLET_METRICS_INTERVAL=0", NULL};
+    proplet_up(&p, PID_MAIN, off);
+    from = msg_count();
+    sleep_ms(2500);
+    CHECK_INT(0, system_metrics_of(from, PID_MAIN, idx, 64));
+    int beats = 0;
+    for (int i = FIND_MSG(from, "control/proplet/alive", "\"status\":\"alive\""); i >= 0;
+         i = FIND_MSG(i + 1, "control/proplet/alive", "\"status\":\"alive\"")) {
+        beats++;
+    }
+    CHECK(beats >= 2); /* the proplet was up and publishing all along */
+    teardown(&p);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     if (argc != 2) {
-        fprintf(stderr, "usage: %s discovery|add|stop|malformed|chunks|last_will|concurrency|auth|reconnect|limits|task_metrics\n",
+        fprintf(stderr, "usage: %s discovery|add|stop|malformed|chunks|last_will|concurrency|auth|reconnect|limits|"
+                        "task_metrics|system_metrics\n",
                 argv[0]);
         return 2;
     }
@@ -1214,7 +1380,7 @@ int main(int argc, char **argv)
                  {"stop", case_stop},           {"malformed", case_malformed},
                  {"chunks", case_chunks},       {"last_will", case_last_will},
                  {"concurrency", case_concurrency}, {"auth", case_auth}, {"reconnect", case_reconnect}, {"limits", case_limits},
-                 {"task_metrics", case_task_metrics}};
+                 {"task_metrics", case_task_metrics}, {"system_metrics", case_system_metrics}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(argv[1], cases[i].name) == 0) {
             cases[i].fn();

@@ -58,6 +58,7 @@ static void test_defaults(void)
     CHECK_INT(30, c.mqtt_keep_alive_s);
     CHECK_INT(10485760, c.mqtt_max_packet_size);
     CHECK_INT(5, c.liveness_interval_s);
+    CHECK_INT(10, c.metrics_interval_s);
     CHECK_INT(24, c.max_concurrent_tasks);
     CHECK_INT(65536, c.max_memory_bytes);
     CHECK_INT(16384, c.wasm_stack_bytes);
@@ -112,6 +113,17 @@ static void test_good_values(void)
     CHECK_STR("/var/lib/proplet", c.kv_dir);
 }
 
+/* PROPLET_METRICS_INTERVAL=0 turns metrics off (and is not the default). */
+static void test_metrics_off(void)
+{
+    fake_env e = minimal();
+    put(&e, "PROPLET_METRICS_INTERVAL", " 0 ");
+    port_config c;
+    char err[PORT_CONFIG_ERR_SIZE] = "";
+    CHECK_INT(PORT_OK, port_config_load(&c, lookup, &e, err, sizeof err));
+    CHECK_INT(0, c.metrics_interval_s);
+}
+
 static void expect_bad(const char *name, const char *value)
 {
     fake_env e = minimal();
@@ -136,6 +148,10 @@ static void test_bad_values(void)
     expect_bad("PROPLET_MQTT_KEEP_ALIVE", "30s");
     expect_bad("PROPLET_MQTT_MAX_PACKET_SIZE", "0");
     expect_bad("PROPLET_LIVELINESS_INTERVAL", "1.5");
+    expect_bad("PROPLET_METRICS_INTERVAL", "abc");
+    expect_bad("PROPLET_METRICS_INTERVAL", "-1");
+    expect_bad("PROPLET_METRICS_INTERVAL", "10s");
+    expect_bad("PROPLET_METRICS_INTERVAL", "86401");
     expect_bad("PROPLET_MAX_CONCURRENT_TASKS", "0");
     expect_bad("PROPLET_MAX_CONCURRENT_TASKS", "99999999999999999999999");
     expect_bad("PROPLET_MAX_MEMORY_BYTES", "0");
@@ -316,6 +332,7 @@ int main(void)
 {
     test_defaults();
     test_good_values();
+    test_metrics_off();
     test_bad_values();
     test_addresses();
     test_toml_fallback();

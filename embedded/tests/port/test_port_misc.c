@@ -116,10 +116,43 @@ static void test_sysinfo(void)
     CHECK_STR("unknown status", port_status_str(12345));
 }
 
+/* CPU times grow while this thread burns CPU, by no more than the wall time it took (one busy thread). */
+static void test_cpu_times(void)
+{
+    port_cpu_times a;
+    CHECK_INT(PORT_OK, port_process_cpu_times(&a));
+    uint64_t t0 = port_time_monotonic_ms();
+    volatile uint64_t sink = 0;
+    port_cpu_times b = a;
+    uint64_t used = 0;
+    /* until 200 ms of CPU are used (at most 20 s on a very busy machine) */
+    while (used < UINT64_C(200000) && port_time_monotonic_ms() - t0 < 20000u) {
+        for (uint32_t i = 0; i < 1000000u; i++) {
+            sink = sink * 6364136223846793005u + i;
+        }
+        CHECK_INT(PORT_OK, port_process_cpu_times(&b));
+        used = (b.user_us + b.system_us) - (a.user_us + a.system_us);
+    }
+    uint64_t wall_us = (port_time_monotonic_ms() - t0 + 2u) * 1000u; /* + the monotonic clock's ms rounding */
+    printf("cpu times: user %llu us -> %llu us, system %llu us -> %llu us, wall %llu us (sink %llu)\n",
+           (unsigned long long)a.user_us, (unsigned long long)b.user_us, (unsigned long long)a.system_us,
+           (unsigned long long)b.system_us, (unsigned long long)wall_us, (unsigned long long)sink);
+    CHECK(b.user_us >= a.user_us && b.system_us >= a.system_us); /* never decrease */
+    CHECK(used >= UINT64_C(200000));
+    CHECK(b.user_us - a.user_us >= UINT64_C(100000)); /* the loop runs in user mode */
+    if (used > wall_us + UINT64_C(20000)) { /* microseconds, not another unit: one thread cannot beat the clock */
+        fprintf(stderr, "%s:%d: %llu us of CPU in %llu us of wall time\n", __FILE__, __LINE__,
+                (unsigned long long)used, (unsigned long long)wall_us);
+        check_failures++;
+    }
+    CHECK_INT(PORT_ERR_INVAL, port_process_cpu_times(NULL));
+}
+
 int main(void)
 {
     test_time();
     test_log();
     test_sysinfo();
+    test_cpu_times();
     return check_done("port_misc");
 }
