@@ -7,6 +7,7 @@ using MQTTnet.Protocol;
 using MQTTnet.Server;
 using Propeller.Broker.Authorization;
 using Propeller.Broker.Credentials;
+using Propeller.Broker.Routing;
 using Propeller.Broker.Transport;
 
 namespace Propeller.Broker.Hosting;
@@ -27,6 +28,7 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
     private readonly TlsServerCertificate? _tlsCertificate;
     private readonly MqttServer _server;
     private readonly CancellationTokenSource _stopping = new();
+    private readonly SubscriptionRouter _router = new();
 
     // Client id -> entity id (empty for anonymous). A client id belongs to the entity that opened its session,
     // so another entity cannot take over its connection or inherit its subscriptions and queued messages.
@@ -72,6 +74,7 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
         _server.SessionDeletedAsync += OnSessionDeletedAsync;
         _server.InterceptingPublishAsync += InterceptPublishAsync;
         _server.InterceptingSubscriptionAsync += InterceptSubscriptionAsync;
+        _server.InterceptingUnsubscriptionAsync += OnUnsubscriptionAsync;
     }
 
     /// <summary>The address and port of the plain MQTT listener.</summary>
@@ -251,6 +254,7 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
     {
         // Re-assert ownership: a concurrent session deletion of the same id may have removed it.
         _clientOwners[args.ClientId] = args.UserName ?? string.Empty;
+        _router.Connected(args.ClientId, args.SessionItems);
         Log.ClientConnected(_logger, args.UserName ?? string.Empty, args.ClientId, args.RemoteEndPoint);
         return Task.CompletedTask;
     }
@@ -264,26 +268,35 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
     private Task OnSessionDeletedAsync(SessionDeletedEventArgs args)
     {
         _clientOwners.TryRemove(args.Id, out _);
+        _router.SessionDeleted(args.Id, args.SessionItems);
         return Task.CompletedTask;
     }
 
     private Task InterceptPublishAsync(InterceptingPublishEventArgs args)
     {
         // Messages injected by the hosting process itself have no client.
-        if (string.IsNullOrEmpty(args.ClientId) || IsUnrestrictedAnonymous(args.UserName))
-        {
-            return Task.CompletedTask;
-        }
-
         var topic = args.ApplicationMessage?.Topic;
-        if (!string.IsNullOrEmpty(args.UserName) && TopicAuthorizer.MayPublish(_store.GetGrants(args.UserName), topic))
+        var authorized = string.IsNullOrEmpty(args.ClientId)
+            || IsUnrestrictedAnonymous(args.UserName)
+            || (!string.IsNullOrEmpty(args.UserName) && TopicAuthorizer.MayPublish(_store.GetGrants(args.UserName), topic));
+        if (!authorized)
         {
+            Log.PublishDenied(_logger, args.UserName ?? string.Empty, args.ClientId, topic);
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
             return Task.CompletedTask;
         }
 
-        Log.PublishDenied(_logger, args.UserName ?? string.Empty, args.ClientId, topic);
-        args.ProcessPublish = false;
-        args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+        // Our index delivers it; MQTTnet keeps only retained messages, which it must also store.
+        if (args.ApplicationMessage is { Retain: false } message)
+        {
+            args.ProcessPublish = false;
+            if (_router.Route(message) == 0)
+            {
+                args.Response.ReasonCode = MqttPubAckReasonCode.NoMatchingSubscribers;
+            }
+        }
+
         return Task.CompletedTask;
     }
 
@@ -291,18 +304,34 @@ internal sealed partial class EmbeddedBroker : IAsyncDisposable
     {
         if (IsUnrestrictedAnonymous(args.UserName))
         {
+            Record(args);
             return Task.CompletedTask;
         }
 
         var filter = args.TopicFilter?.Topic;
         if (!string.IsNullOrEmpty(args.UserName) && TopicAuthorizer.MaySubscribe(_store.GetGrants(args.UserName), filter))
         {
+            Record(args);
             return Task.CompletedTask;
         }
 
         Log.SubscriptionDenied(_logger, args.UserName ?? string.Empty, args.ClientId, filter);
         args.ProcessSubscription = false;
         args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+        return Task.CompletedTask;
+    }
+
+    private void Record(InterceptingSubscriptionEventArgs args)
+    {
+        if (args.TopicFilter is { Topic: { Length: > 0 } filter } topicFilter)
+        {
+            _router.Subscribed(args.ClientId, args.Session, args.SessionItems, filter, topicFilter.QualityOfServiceLevel);
+        }
+    }
+
+    private Task OnUnsubscriptionAsync(InterceptingUnsubscriptionEventArgs args)
+    {
+        _router.Unsubscribed(args.ClientId, args.SessionItems, args.Topic);
         return Task.CompletedTask;
     }
 
