@@ -25,18 +25,6 @@ internal sealed class SubscriptionRouter
     private readonly Dictionary<string, Subscribers> _wildcard = new(StringComparer.Ordinal);
     private readonly Dictionary<string, RoutedSession> _sessions = new(StringComparer.Ordinal);
 
-    /// <summary>Sessions with at least one subscription.</summary>
-    public int SessionCount
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _sessions.Count;
-            }
-        }
-    }
-
     public void Subscribed(string clientId, MqttSessionStatus session, IDictionary sessionItems, string filter, MqttQualityOfServiceLevel qualityOfService)
     {
         lock (_lock)
@@ -88,7 +76,8 @@ internal sealed class SubscriptionRouter
 
     /// <summary>
     /// Queues <paramref name="message"/> for every subscribed session, once per session at the highest QoS of its
-    /// matching filters (capped by the message's), and returns how many sessions it went to.
+    /// matching filters (capped by the message's), and returns how many sessions matched. A session whose queue is
+    /// full drops it, as under MQTTnet's dispatch (its pending-message limit).
     /// </summary>
     public int Route(MqttApplicationMessage message)
     {
@@ -118,17 +107,13 @@ internal sealed class SubscriptionRouter
 
         // The publisher's buffer is reused once this publish is processed: copy the payload once for all sessions.
         var payload = message.Payload.IsEmpty ? default : new ReadOnlySequence<byte>(message.Payload.ToArray());
-        var delivered = 0;
         foreach (var (routed, subscribedQos) in targets)
         {
             var copy = Copy(message, payload, (MqttQualityOfServiceLevel)Math.Min((int)message.QualityOfServiceLevel, (int)subscribedQos));
-            if (routed.Session.TryEnqueueApplicationMessage(copy, out _))
-            {
-                delivered++;
-            }
+            routed.Session.TryEnqueueApplicationMessage(copy, out _);
         }
 
-        return delivered;
+        return targets.Count;
     }
 
     private static void AddTargets(Dictionary<RoutedSession, MqttQualityOfServiceLevel> targets, Subscribers subscribers)
