@@ -43,6 +43,9 @@ internal static class ApiKeys
         return CryptographicOperations.FixedTimeEquals(candidate, hash.Hash) && stored is not null;
     }
 
+    /// <summary>SHA-256 of the key: what a login compares once the key has passed <see cref="Verify"/>.</summary>
+    public static byte[] Fingerprint(string apiKey) => SHA256.HashData(Encoding.UTF8.GetBytes(apiKey));
+
     private static byte[] Derive(string apiKey, byte[] salt, int iterations) =>
         Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(apiKey), salt, iterations, HashAlgorithmName.SHA256, HashBytes);
 }

@@ -35,6 +35,38 @@ public sealed class CredentialStoreTests
     }
 
     [Fact]
+    public void Authenticate_SameKeyAgain_SkipsTheKeyDerivationWhileAWrongKeyStillPaysIt()
+    {
+        var (store, issued) = StoreWithOneProplet();
+
+        Assert.Equal(issued.Entity, store.Authenticate(issued.Entity.Id, issued.ApiKey));
+        var afterFirstLogin = store.KeyDerivations;
+        Assert.Equal(issued.Entity, store.Authenticate(issued.Entity.Id, issued.ApiKey));
+        Assert.Equal(afterFirstLogin, store.KeyDerivations);
+
+        Assert.Null(store.Authenticate(issued.Entity.Id, issued.ApiKey + "x"));
+        Assert.Equal(afterFirstLogin + 1, store.KeyDerivations);
+        Assert.Equal(issued.Entity, store.Authenticate(issued.Entity.Id, issued.ApiKey));
+    }
+
+    [Fact]
+    public void Authenticate_EntityDeletedAfterALogin_Fails()
+    {
+        var (store, issued) = StoreWithOneProplet();
+        Assert.NotNull(store.Authenticate(issued.Entity.Id, issued.ApiKey));
+
+        Assert.True(store.DeleteEntity(issued.Entity.Id));
+
+        Assert.Null(store.Authenticate(issued.Entity.Id, issued.ApiKey));
+    }
+
+    private static (CredentialStore Store, IssuedCredentials Issued) StoreWithOneProplet()
+    {
+        var store = CredentialStore.InMemory();
+        return (store, store.CreateEntity(store.EnsureTenant("acme").Id, "one", EntityRole.Proplet));
+    }
+
+    [Fact]
     public void IssuedCredentials_ToString_HidesTheKey()
     {
         var store = CredentialStore.InMemory();
