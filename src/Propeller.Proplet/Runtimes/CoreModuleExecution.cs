@@ -9,17 +9,9 @@ namespace Propeller.Proplet.Runtimes;
 /// <c>_initialize</c>, look up the export, parse the inputs, call, and render the result. Breaking a limit (time,
 /// memory, fuel) fails only this run, with the limit's own error text.
 /// </summary>
-internal sealed class CoreModuleExecution
+internal sealed class CoreModuleExecution : GuestExecution<Module>
 {
     private static readonly string[] Fallbacks = ["main", "run", "_start"];
-
-    private readonly WasmtimeEngine _wasmtime;
-    private readonly CompiledModuleCache _cache;
-    private readonly WasmRunRequest _request;
-    private readonly CancellationToken _cancellationToken;
-    private readonly BoundedOutput _stdout;
-    private readonly BoundedOutput _stderr;
-    private readonly TaskLimits _limits;
 
     public CoreModuleExecution(
         WasmtimeEngine wasmtime,
@@ -27,95 +19,39 @@ internal sealed class CoreModuleExecution
         WasmRuntimeOptions options,
         WasmRunRequest request,
         CancellationToken cancellationToken)
+        : base(wasmtime, cache, options, request, cancellationToken)
     {
-        _wasmtime = wasmtime;
-        _cache = cache;
-        _request = request;
-        _cancellationToken = cancellationToken;
-        _stdout = new BoundedOutput(options.MaxOutputBytes);
-        _stderr = new BoundedOutput(options.MaxOutputBytes);
-        _limits = TaskLimits.For(request, options);
     }
 
-    /// <summary>Runs the module; a stop surfaces as <see cref="OperationCanceledException"/>.</summary>
-    public string Run()
+    protected override string? ProgramName => Request.FunctionName;
+
+    protected override string InstantiationFailure => "Failed to instantiate Wasmtime module";
+
+    protected override Module Compile()
     {
-        if (WasmBinary.IsComponent(_request.Wasm.Span))
+        if (WasmBinary.IsComponent(Request.Wasm.Span))
         {
             throw new WasmExecutionException(
-                $"Task {_request.TaskId} is a WebAssembly component: the core module runtime does not run components");
+                $"Task {Request.TaskId} is a WebAssembly component: the core module runtime does not run components");
         }
-
-        using var deadline = new TaskDeadline(_limits.Timeout, _wasmtime.Interrupt);
-
-        // Shared with other runs through the cache: not disposed here.
-        var module = Compile();
-        _cancellationToken.ThrowIfCancellationRequested();
-        if (deadline.Expired)
-        {
-            throw new WasmExecutionException(_limits.TimeExceeded);
-        }
-
-        using var linker = new Linker(_wasmtime.Engine);
-        linker.DefineWasi();
-        var cancellationToken = _cancellationToken;
-        using var store = GuestStore.Create(_wasmtime, _limits, deadline, cancellationToken);
-        using var stop = cancellationToken.Register(_wasmtime.Interrupt);
 
         try
         {
-            ConfigureWasi(store);
-            return Execute(linker, store, module);
-        }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
-        {
-            throw new OperationCanceledException("The task was stopped.", e, cancellationToken);
-        }
-        catch (Exception e) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
-        {
-            throw new WasmExecutionException(_limits.TimeExceeded, e);
-        }
-    }
-
-    private Module Compile()
-    {
-        try
-        {
-            return _cache.GetModule(_request.TaskId, _request.Wasm);
+            return Cache.GetModule(Request.TaskId, Request.Wasm);
         }
         catch (WasmtimeException e)
         {
             // The pooling allocator refuses, at compile time, a memory whose minimum is larger than its slots.
             var error = $"Failed to compile Wasmtime module from binary: {WasmtimeErrorText.Of(e)}";
             throw new WasmExecutionException(
-                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{_limits.MemoryExceeded}: {error}" : error, e);
+                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{Limits.MemoryExceeded}: {error}" : error, e);
         }
     }
 
-    private void ConfigureWasi(Store store)
+    protected override string Execute(Store store, Module module)
     {
-        var wasi = new WasiConfiguration()
-            .WithArg(_request.FunctionName)
-            .WithEnvironmentVariables(_request.Env.Select(pair => (pair.Key, pair.Value)))
-            .WithStandardOutputCallback(_stdout.Append)
-            .WithStandardErrorCallback(_stderr.Append);
-        foreach (var directory in _request.PreopenDirs)
-        {
-            wasi.WithPreopenedDirectory(directory, directory, mutable: true);
-        }
-
-        try
-        {
-            store.SetWasiConfiguration(wasi);
-        }
-        catch (Exception e) when (e is InvalidOperationException or WasmtimeException or ArgumentException)
-        {
-            throw new WasmExecutionException($"Failed to instantiate Wasmtime module: {WasmtimeErrorText.Of(e)}", e);
-        }
-    }
-
-    private string Execute(Linker linker, Store store, Module module)
-    {
+        using var linker = new Linker(Wasmtime.Engine);
+        linker.DefineWasi();
         Instance instance;
         try
         {
@@ -125,7 +61,7 @@ internal sealed class CoreModuleExecution
         {
             var error = $"Failed to instantiate Wasmtime module: {WasmtimeErrorText.Of(e)}";
             throw new WasmExecutionException(
-                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{_limits.MemoryExceeded}: {error}" : error, e);
+                MemoryLimitCheck.IsInstantiationOverLimit(error) ? $"{Limits.MemoryExceeded}: {error}" : error, e);
         }
         catch (WasmtimeException e)
         {
@@ -151,7 +87,7 @@ internal sealed class CoreModuleExecution
 
         var name = Resolve(module);
         var function = instance.GetFunction(name)!;
-        var arguments = WasmArgumentParser.Parse(name, function.Parameters, _request.Inputs);
+        var arguments = WasmArgumentParser.Parse(name, function.Parameters, Request.Inputs);
         if (function.Results.Count > 0 && !WasmValueFormatter.CanFormat(function.Results[0]))
         {
             throw new WasmExecutionException(
@@ -174,7 +110,7 @@ internal sealed class CoreModuleExecution
 
         return result switch
         {
-            null => _stdout.ToString(),
+            null => Stdout.ToString(),
             object[] results => WasmValueFormatter.Format(results[0]),
             _ => WasmValueFormatter.Format(result),
         };
@@ -183,33 +119,33 @@ internal sealed class CoreModuleExecution
     private string Resolve(Module module)
     {
         var functions = module.Exports.OfType<FunctionExport>().Select(export => export.Name).ToList();
-        var candidates = _request.FunctionName.Length > 0 ? Fallbacks.Prepend(_request.FunctionName) : Fallbacks;
+        var candidates = Request.FunctionName.Length > 0 ? Fallbacks.Prepend(Request.FunctionName) : Fallbacks;
         return candidates.FirstOrDefault(functions.Contains)
             ?? throw new WasmExecutionException(
-                $"Function '{_request.FunctionName}' not found, and fallbacks {Quoted(Fallbacks)} also not found in " +
+                $"Function '{Request.FunctionName}' not found, and fallbacks {Quoted(Fallbacks)} also not found in " +
                 $"module exports. Available function exports: {Quoted(functions)}");
     }
 
     // proc_exit(0) is success with the output so far; any other status is a failure.
     private string Exited(WasmtimeException exit) =>
-        exit.ExitCode == 0 ? _stdout.ToString() : throw Failure($"Process exited with status: {exit.ExitCode}", exit);
+        exit.ExitCode == 0 ? Stdout.ToString() : throw Failure($"Process exited with status: {exit.ExitCode}", exit);
 
     // A trap names the limit it most likely came from, ahead of Wasmtime's own text.
     private WasmExecutionException Failure(string message, WasmtimeException cause, Instance instance, Module module)
     {
-        if (cause is TrapException { Type: TrapCode.OutOfFuel } && _limits.Fuel > 0)
+        if (cause is TrapException { Type: TrapCode.OutOfFuel } && Limits.Fuel > 0)
         {
-            return Failure($"{_limits.FuelExhausted}: {message}", cause);
+            return Failure($"{Limits.FuelExhausted}: {message}", cause);
         }
 
-        return MemoryLimitCheck.ReachedLimit(instance, module, _limits.MaxMemoryBytes)
-            ? Failure($"{_limits.MemoryExceeded}: {message}", cause)
+        return MemoryLimitCheck.ReachedLimit(instance, module, Limits.MaxMemoryBytes)
+            ? Failure($"{Limits.MemoryExceeded}: {message}", cause)
             : Failure(message, cause);
     }
 
     private WasmExecutionException Failure(string message, Exception cause)
     {
-        var stderr = _stderr.ToString().TrimEnd();
+        var stderr = Stderr.ToString().TrimEnd();
         return new WasmExecutionException(stderr.Length > 0 ? $"{message}, stderr: {stderr}" : message, cause);
     }
 

@@ -12,18 +12,10 @@ namespace Propeller.Proplet.Runtimes.Components;
 /// otherwise the component runs as a command (<c>wasi:cli/run</c>) and reports its stdout, then "\n" and its stderr
 /// when there is any. Each run has its own store, because a trap leaves a store unusable.
 /// </summary>
-internal sealed class ComponentExecution
+internal sealed class ComponentExecution : GuestExecution<Component>
 {
     private const string RunInterface = "wasi:cli/run";
     private const string CacheKind = "component";
-
-    private readonly WasmtimeEngine _wasmtime;
-    private readonly CompiledModuleCache _cache;
-    private readonly WasmRunRequest _request;
-    private readonly CancellationToken _cancellationToken;
-    private readonly BoundedOutput _stdout;
-    private readonly BoundedOutput _stderr;
-    private readonly TaskLimits _limits;
 
     public ComponentExecution(
         WasmtimeEngine wasmtime,
@@ -31,53 +23,28 @@ internal sealed class ComponentExecution
         WasmRuntimeOptions options,
         WasmRunRequest request,
         CancellationToken cancellationToken)
+        : base(wasmtime, cache, options, request, cancellationToken)
     {
-        _wasmtime = wasmtime;
-        _cache = cache;
-        _request = request;
-        _cancellationToken = cancellationToken;
-        _stdout = new BoundedOutput(options.MaxOutputBytes);
-        _stderr = new BoundedOutput(options.MaxOutputBytes);
-        _limits = TaskLimits.For(request, options);
     }
+
+    // No argv, as for the original's components.
+    protected override string? ProgramName => null;
+
+    protected override string InstantiationFailure => "Failed to instantiate WASM component";
 
     /// <summary>A task name other than empty, <c>_start</c> or an FL round names an export to call.</summary>
     public static bool IsCustomExport(string name) =>
         name.Length > 0 && name != "_start" && !name.StartsWith("fl-round-", StringComparison.Ordinal);
 
-    /// <summary>Runs the component; a stop surfaces as <see cref="OperationCanceledException"/>.</summary>
-    public string Run()
+    protected override Component Compile() => Compile(Wasmtime, Cache, Request.TaskId, Request.Wasm);
+
+    protected override string Execute(Store store, Component component)
     {
-        using var deadline = new TaskDeadline(_limits.Timeout, _wasmtime.Interrupt);
-        // Shared with other runs through the cache: not disposed here.
-        var component = Compile(_wasmtime, _cache, _request.TaskId, _request.Wasm);
-        _cancellationToken.ThrowIfCancellationRequested();
-        if (deadline.Expired)
-        {
-            throw new WasmExecutionException(_limits.TimeExceeded);
-        }
-
-        using var linker = new ComponentLinker(_wasmtime.Engine);
+        using var linker = new ComponentLinker(Wasmtime.Engine);
         linker.AddWasiPreview2();
-        var cancellationToken = _cancellationToken;
-        using var store = GuestStore.Create(_wasmtime, _limits, deadline, cancellationToken);
-        using var stop = cancellationToken.Register(_wasmtime.Interrupt);
-
-        try
-        {
-            ConfigureWasi(store);
-            return IsCustomExport(_request.FunctionName)
-                ? CallExport(linker, store, component)
-                : RunCommand(linker, store, component);
-        }
-        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
-        {
-            throw new OperationCanceledException("The task was stopped.", e, cancellationToken);
-        }
-        catch (Exception e) when (deadline.Expired && !cancellationToken.IsCancellationRequested)
-        {
-            throw new WasmExecutionException(_limits.TimeExceeded, e);
-        }
+        return IsCustomExport(Request.FunctionName)
+            ? CallExport(linker, store, component)
+            : RunCommand(linker, store, component);
     }
 
     /// <summary>
@@ -107,33 +74,11 @@ internal sealed class ComponentExecution
         }
     }
 
-    private void ConfigureWasi(Store store)
-    {
-        // No argv, as for the original's components; stdout and stderr are captured, bounded.
-        var wasi = new WasiConfiguration()
-            .WithEnvironmentVariables(_request.Env.Select(pair => (pair.Key, pair.Value)))
-            .WithStandardOutputCallback(_stdout.Append)
-            .WithStandardErrorCallback(_stderr.Append);
-        foreach (var directory in _request.PreopenDirs)
-        {
-            wasi.WithPreopenedDirectory(directory, directory, mutable: true);
-        }
-
-        try
-        {
-            store.SetWasiConfiguration(wasi);
-        }
-        catch (Exception e) when (e is InvalidOperationException or WasmtimeException or ArgumentException)
-        {
-            throw new WasmExecutionException($"Failed to instantiate WASM component: {WasmtimeErrorText.Of(e)}", e);
-        }
-    }
-
     private string CallExport(ComponentLinker linker, Store store, Component component)
     {
-        var name = _request.FunctionName;
+        var name = Request.FunctionName;
         var (instanceName, functionName, signature) = ComponentExportResolver.Resolve(
-            _wasmtime.Engine, component, name, _request.TaskId);
+            Wasmtime.Engine, component, name, Request.TaskId);
         var arguments = ParseArguments(name, signature);
 
         ComponentInstance instance;
@@ -149,7 +94,7 @@ internal sealed class ComponentExecution
         var function = (instanceName is null
                 ? instance.GetFunction(functionName)
                 : instance.GetFunction(instanceName, functionName))
-            ?? throw new WasmExecutionException($"Export '{name}' not found in component for task {_request.TaskId}");
+            ?? throw new WasmExecutionException($"Export '{name}' not found in component for task {Request.TaskId}");
 
         ComponentValue? result;
         try
@@ -170,7 +115,7 @@ internal sealed class ComponentExecution
 
     private ComponentValue[] ParseArguments(string name, ComponentFunctionSignature signature)
     {
-        var inputs = _request.Inputs;
+        var inputs = Request.Inputs;
         if (inputs.Count != signature.Parameters.Count)
         {
             throw new WasmExecutionException(
@@ -199,12 +144,12 @@ internal sealed class ComponentExecution
     private string RunCommand(ComponentLinker linker, Store store, Component component)
     {
         // The run interface is versioned (wasi:cli/run@0.2.x); take whichever version the component exports.
-        var run = ComponentTypeReader.Exports(_wasmtime.Engine, component)
+        var run = ComponentTypeReader.Exports(Wasmtime.Engine, component)
             .Where(e => e.Value == ComponentExportKind.Instance)
             .Select(e => e.Key)
             .FirstOrDefault(n => n == RunInterface || n.StartsWith(RunInterface + "@", StringComparison.Ordinal))
             ?? throw new WasmExecutionException(
-                $"Export '{RunInterface}' not found in component for task {_request.TaskId}");
+                $"Export '{RunInterface}' not found in component for task {Request.TaskId}");
 
         ComponentInstance instance;
         try
@@ -217,7 +162,7 @@ internal sealed class ComponentExecution
         }
 
         var function = instance.GetFunction(run, "run")
-            ?? throw new WasmExecutionException($"Export '{run}#run' not found in component for task {_request.TaskId}");
+            ?? throw new WasmExecutionException($"Export '{run}#run' not found in component for task {Request.TaskId}");
 
         ComponentValue? result;
         try
@@ -230,7 +175,7 @@ internal sealed class ComponentExecution
         }
         catch (WasmtimeException e) when (e.ExitCode is { } status)
         {
-            throw Failure($"Component for task {_request.TaskId} exited with error (exit status {status})", e);
+            throw Failure($"Component for task {Request.TaskId} exited with error (exit status {status})", e);
         }
         catch (WasmtimeException e)
         {
@@ -238,20 +183,20 @@ internal sealed class ComponentExecution
         }
 
         return result is { Kind: ComponentValueKind.Result, IsOk: false }
-            ? throw Failure($"Component for task {_request.TaskId} exited with error", null)
+            ? throw Failure($"Component for task {Request.TaskId} exited with error", null)
             : Output();
     }
 
     private string Output()
     {
-        var stdout = _stdout.ToString();
-        var stderr = _stderr.ToString();
+        var stdout = Stdout.ToString();
+        var stderr = Stderr.ToString();
         return stderr.Length > 0 ? $"{stdout}\n{stderr}" : stdout;
     }
 
     private WasmExecutionException Failure(string message, Exception? cause)
     {
-        var stderr = _stderr.ToString().TrimEnd();
+        var stderr = Stderr.ToString().TrimEnd();
         var text = stderr.Length > 0 ? $"{message}, stderr: {stderr}" : message;
         return cause is null ? new WasmExecutionException(text) : new WasmExecutionException(text, cause);
     }
