@@ -10,7 +10,9 @@
 #include "chunks.h"
 #include "engine.h"
 #include "json.h"
+#include "port_common.h"
 #include "protocol.h"
+#include "recent.h"
 #include "tasks.h"
 
 #define DEFAULT_CHUNK_TIMEOUT_MS 60000u
@@ -37,6 +39,7 @@ typedef struct {
     bool failed;
     char result[PROPLET_RESULT_MAX + 1];
     char error[PROPLET_ERROR_MAX + 1];
+    uint64_t finished_unix_ms; /* main loop: wall clock when the result became known (kept for a replay) */
     /* task metrics: main loop only */
     bool metrics_on;          /* this task publishes task metrics (proplet setting and monitoring_profile) */
     bool metrics_history;     /* with "aggregated" (else null) */
@@ -88,6 +91,7 @@ static struct {
     uint64_t last_discover_answer_ms;
     bool discover_answered;
     bool pending_results; /* a finished task's result still waits for a connection */
+    recent_results recent; /* results published lately, replayed on a discover request */
 
     json_token toks[PROPLET_JSON_MAX_TOKENS];
     proto_start start;
@@ -168,10 +172,46 @@ static void announce(uint64_t now)
     }
 }
 
-/* Publishes a task's result; PORT_OK when it went out. */
-static int publish_result(const char *task_id, const char *results, const char *error)
+/* Publishes a task's result; PORT_OK when it went out. A result that went out is also kept for a replay
+ * (finished_unix_ms: when the task finished, wall clock); one too long for the store's slots is not (recent.h). */
+static int publish_result(const char *task_id, const char *results, const char *error, uint64_t finished_unix_ms)
 {
-    return publish(g.topic_results, g.out, proto_emit_result(&g.ctx, task_id, results, error, g.out, sizeof g.out));
+    int rc = publish(g.topic_results, g.out, proto_emit_result(&g.ctx, task_id, results, error, g.out, sizeof g.out));
+    if (rc == PORT_OK && recent_add(&g.recent, task_id, results, error, finished_unix_ms) != RECENT_OK) {
+        port_log(PORT_LOG_DEBUG, "result of task %s is too long to be kept for a replay", task_id);
+    }
+    return rc;
+}
+
+/* The results published within the last PROPLET_RECENT_WINDOW_MS again, oldest first, marked replayed: a manager
+ * that (re)started missed those published while it was gone. Main loop only; stops at the first failed publish. */
+static void replay_recent_results(void)
+{
+    const recent_result *list[PROPLET_RECENT_RESULTS];
+    size_t n = recent_replayable(&g.recent, port_time_unix_ms(), list, PROPLET_RECENT_RESULTS);
+    size_t sent = 0;
+    for (size_t i = 0; i < n; i++) {
+        const recent_result *r = list[i];
+        char finished_at[PORT_RFC3339_SIZE];
+        if (port_format_rfc3339(r->finished_ms, finished_at, sizeof finished_at) != PORT_OK) {
+            continue;
+        }
+        int len = proto_emit_replayed_result(&g.ctx, r->task_id, r->results, r->has_error ? r->error : NULL,
+                                             finished_at, g.out, sizeof g.out);
+        if (len < 0) {
+            /* the two replay fields pushed it past the buffer (escaped texts): skip this one, send the others */
+            port_log(PORT_LOG_WARN, "replayed result of task %s does not fit the %u-byte buffer", r->task_id,
+                     OUT_BUF_SIZE);
+            continue;
+        }
+        if (publish(g.topic_results, g.out, len) != PORT_OK) {
+            break; /* not connected: the next discover request tries again */
+        }
+        sent++;
+    }
+    if (sent > 0) {
+        port_log(PORT_LOG_INFO, "replayed %zu recent result(s)", sent);
+    }
 }
 
 /* ---- task lifecycle -------------------------------------------------------------------------------------------- */
@@ -193,7 +233,8 @@ static void fail_task(task_entry *e, const char *error)
 {
     port_log(PORT_LOG_WARN, "task %s failed: %s", e->id, error);
     app_task *t = &g.tasks[slot_of(e)];
-    if (!atomic_load(&g_stop) && publish_result(e->id, "", error) != PORT_OK) {
+    t->finished_unix_ms = port_time_unix_ms();
+    if (!atomic_load(&g_stop) && publish_result(e->id, "", error, t->finished_unix_ms) != PORT_OK) {
         t->failed = true;
         copy_str(t->error, sizeof t->error, error);
         t->result[0] = '\0';
@@ -307,6 +348,7 @@ static void drain_done(void)
         t->wasm = NULL;
         t->wasm_len = 0;
         tasks_set_state(e, TASK_FINISHED);
+        t->finished_unix_ms = port_time_unix_ms();
         if (t->failed) {
             port_log(PORT_LOG_WARN, "task %s failed: %s", e->id, t->error);
         } else {
@@ -315,7 +357,8 @@ static void drain_done(void)
         if (atomic_load(&g_stop)) {
             continue; /* shutting down: nothing more is published; proplet_run frees the entries */
         }
-        if (publish_result(e->id, t->failed ? "" : t->result, t->failed ? t->error : NULL) == PORT_OK) {
+        if (publish_result(e->id, t->failed ? "" : t->result, t->failed ? t->error : NULL, t->finished_unix_ms)
+            == PORT_OK) {
             free_task(e);
         } else {
             g.pending_results = true;
@@ -336,7 +379,8 @@ static void flush_pending_results(void)
         if (e->state != TASK_FINISHED || t->entry == NULL || t->worker_started) {
             continue;
         }
-        if (publish_result(e->id, t->failed ? "" : t->result, t->failed ? t->error : NULL) == PORT_OK) {
+        if (publish_result(e->id, t->failed ? "" : t->result, t->failed ? t->error : NULL, t->finished_unix_ms)
+            == PORT_OK) {
             free_task(e);
         } else {
             g.pending_results = true;
@@ -558,7 +602,7 @@ static void on_start(const char *payload, size_t len)
         char msg[PROPLET_ERROR_MAX + 1];
         (void)snprintf(msg, sizeof msg, "latent tasks require a WASM component; task %s is not a component", s->id);
         port_log(PORT_LOG_WARN, "task %s refused: %s", s->id, msg);
-        (void)publish_result(s->id, "", msg);
+        (void)publish_result(s->id, "", msg, port_time_unix_ms());
         return;
     }
     const bool inline_file = s->has_file;
@@ -573,7 +617,7 @@ static void on_start(const char *payload, size_t len)
     if (rc != TASKS_OK) {
         port_log(PORT_LOG_WARN, "%s", err);
         if (rc != TASKS_ERR_DUPLICATE) {
-            (void)publish_result(s->id, "", err);
+            (void)publish_result(s->id, "", err, port_time_unix_ms());
         }
         return;
     }
@@ -710,6 +754,7 @@ static void on_discover(const char *payload, size_t len, uint64_t now)
     if (g.liveness_ms > 0) {
         publish_heartbeat();
     }
+    replay_recent_results();
 }
 
 static void on_chunk(const char *payload, size_t len, uint64_t now)
@@ -861,6 +906,7 @@ int proplet_init(const proplet_config *cfg, char *err, size_t err_cap)
         return PORT_ERR_INVAL;
     }
     memset(&g, 0, sizeof g);
+    recent_init(&g.recent);
     const char *ns = cfg->ns != NULL && cfg->ns[0] != '\0' ? cfg->ns : "default";
     if (proto_ctx_init(&g.ctx, cfg->tenant_id != NULL ? cfg->tenant_id : "",
                        cfg->channel_id != NULL ? cfg->channel_id : "", cfg->proplet_id != NULL ? cfg->proplet_id : "",

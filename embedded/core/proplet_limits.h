@@ -76,4 +76,20 @@
 #define PROPLET_MAX_BINARY_BYTES (256u * 1024u)
 #endif
 
+/* Recent task results kept for replay on a discover request (core/recent.h): how many, the longest results and
+ * error texts stored (a longer text is not stored at all, since a replay must be exact), and how old (wall-clock
+ * milliseconds) a result may be to be replayed. */
+#ifndef PROPLET_RECENT_RESULTS
+#define PROPLET_RECENT_RESULTS 8
+#endif
+#ifndef PROPLET_RECENT_RESULT_MAX
+#define PROPLET_RECENT_RESULT_MAX 127
+#endif
+#ifndef PROPLET_RECENT_ERROR_MAX
+#define PROPLET_RECENT_ERROR_MAX 255
+#endif
+#ifndef PROPLET_RECENT_WINDOW_MS
+#define PROPLET_RECENT_WINDOW_MS (10u * 60u * 1000u)
+#endif
+
 #endif

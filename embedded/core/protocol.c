@@ -521,8 +521,10 @@ int proto_emit_last_will(const proto_ctx *ctx, char *out, size_t cap)
     return done(&w);
 }
 
-int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error, char *out,
-                      size_t cap)
+/* A result; with finished_at (non-NULL) also "replayed":true and "finished_at", after "error" as the .NET
+ * proplet's ResultMessage orders them. */
+static int emit_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error,
+                       const char *finished_at, char *out, size_t cap)
 {
     json_writer w;
     json_w_init(&w, out, cap);
@@ -536,8 +538,25 @@ int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *res
     } else {
         json_w_string(&w, error);
     }
+    if (finished_at != NULL) {
+        json_w_key(&w, "replayed");
+        json_w_bool(&w, true);
+        str_field(&w, "finished_at", finished_at);
+    }
     json_w_end_object(&w);
     return done(&w);
+}
+
+int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error, char *out,
+                      size_t cap)
+{
+    return emit_result(ctx, task_id, results, error, NULL, out, cap);
+}
+
+int proto_emit_replayed_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error,
+                               const char *finished_at, char *out, size_t cap)
+{
+    return emit_result(ctx, task_id, results, error, finished_at != NULL ? finished_at : "", out, cap);
 }
 
 int proto_emit_task_metrics(const proto_ctx *ctx, const char *task_id, const char *timestamp,

@@ -183,6 +183,10 @@ int proto_emit_last_will(const proto_ctx *ctx, char *out, size_t cap);
 /* error NULL → success ("error":null, results as given); else "results":"" and "error":error. */
 int proto_emit_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error, char *out,
                       size_t cap);
+/* The same result sent again in answer to a discover request: the fields above, then "replayed":true and
+ * "finished_at":finished_at (RFC 3339 UTC with milliseconds, e.g. "2026-11-26T02:18:52.123Z"; NULL → ""). */
+int proto_emit_replayed_result(const proto_ctx *ctx, const char *task_id, const char *results, const char *error,
+                               const char *finished_at, char *out, size_t cap);
 /* timestamp: RFC 3339 text from the port's wall clock; aggregated NULL → "aggregated":null. */
 int proto_emit_task_metrics(const proto_ctx *ctx, const char *task_id, const char *timestamp,
                             const proto_process_metrics *m, const proto_aggregated_metrics *aggregated, char *out,

@@ -408,6 +408,43 @@ static void emitters(void)
     CHECK_STR("{\"task_id\":\"t\\\"2\",\"proplet_id\":\"p1\",\"results\":\"line\\nbreak\",\"error\":null}", out);
     CHECK_INT(-1, proto_emit_result(&ctx, "t1", "30", NULL, out, 20));
 
+    /* replayed: the .NET ResultMessage's order (task_id, proplet_id, results, error, replayed, finished_at) */
+    n = proto_emit_replayed_result(&ctx, "t1", "30", NULL, "2026-11-26T02:18:52.123Z", out, sizeof out);
+    CHECK_STR("{\"task_id\":\"t1\",\"proplet_id\":\"p1\",\"results\":\"30\",\"error\":null,\"replayed\":true,"
+              "\"finished_at\":\"2026-11-26T02:18:52.123Z\"}",
+              out);
+    CHECK_INT((long long)strlen(out), n);
+    proto_emit_replayed_result(&ctx, "t1", "ignored", "Task was cancelled or panicked", "1970-01-01T00:00:00.000Z", out,
+                               sizeof out);
+    CHECK_STR("{\"task_id\":\"t1\",\"proplet_id\":\"p1\",\"results\":\"\",\"error\":\"Task was cancelled or panicked\","
+              "\"replayed\":true,\"finished_at\":\"1970-01-01T00:00:00.000Z\"}",
+              out);
+    proto_emit_replayed_result(&ctx, "t\"2", "a\\b", NULL, "2026-11-26T02:18:52.123Z", out, sizeof out);
+    CHECK_STR("{\"task_id\":\"t\\\"2\",\"proplet_id\":\"p1\",\"results\":\"a\\\\b\",\"error\":null,\"replayed\":true,"
+              "\"finished_at\":\"2026-11-26T02:18:52.123Z\"}",
+              out);
+    {
+        /* every capacity below the full length fails; the full length + NUL fits */
+        const char *full = "{\"task_id\":\"t1\",\"proplet_id\":\"p1\",\"results\":\"30\",\"error\":null,\"replayed\":true,"
+                           "\"finished_at\":\"2026-11-26T02:18:52.123Z\"}";
+        size_t full_len = strlen(full);
+        for (size_t c = 0; c <= full_len; c++) {
+            char small[160];
+            if (proto_emit_replayed_result(&ctx, "t1", "30", NULL, "2026-11-26T02:18:52.123Z", small, c) != -1) {
+                fprintf(stderr, "%s:%d: replayed result fit in %zu bytes (needs %zu)\n", __FILE__, __LINE__, c,
+                        full_len + 1);
+                check_failures++;
+            }
+        }
+        char exact[160];
+        CHECK_INT((long long)full_len,
+                  proto_emit_replayed_result(&ctx, "t1", "30", NULL, "2026-11-26T02:18:52.123Z", exact, full_len + 1));
+        CHECK_STR(full, exact);
+    }
+    /* the plain result never carries the replay fields */
+    proto_emit_result(&ctx, "t1", "30", NULL, out, sizeof out);
+    CHECK(strstr(out, "replayed") == NULL && strstr(out, "finished_at") == NULL);
+
     proto_process_metrics m = {1250, 65536, 0, 1, 2, 3, 4, 5};
     proto_aggregated_metrics ag = {1000, 2550, 60000, 65536, 10, 20, 7};
     n = proto_emit_task_metrics(&ctx, "t1", "2026-11-25T10:00:00.123Z", &m, &ag, out, sizeof out);

@@ -1364,12 +1364,125 @@ static void case_system_metrics(void)
     teardown(&p);
 }
 
+/* ---- result replay ---- */
+
+static double wall_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (double)ts.tv_sec * 1000.0 + (double)(ts.tv_nsec / 1000000L);
+}
+
+/* "YYYY-MM-DDTHH:MM:SS.mmmZ" → ms since the epoch; -1 when it is not exactly that form. */
+static double parse_rfc3339_ms(const char *s)
+{
+    int y, mo, d, h, mi, sec, ms, used = 0;
+    if (strlen(s) != 24 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d.%3dZ%n", &y, &mo, &d, &h, &mi, &sec, &ms, &used) != 7
+        || used != 24) {
+        return -1;
+    }
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = mo - 1, .tm_mday = d, .tm_hour = h, .tm_min = mi, .tm_sec = sec};
+    return (double)timegm(&tm) * 1000.0 + ms;
+}
+
+/* Index of the next replayed result of task_id at index ≥ from, waiting up to timeout_ms; -1 if none. */
+static int wait_replayed(int from, const char *task_id, long timeout_ms)
+{
+    char needle[128];
+    snprintf(needle, sizeof needle, "\"task_id\":\"%s\"", task_id);
+    return WAIT_MSG(from, "control/proplet/results", timeout_ms, needle, "\"replayed\":true");
+}
+
+/* A replayed result: exactly the published one plus replayed and finished_at (in that order), finished_at between
+ * not_before and now. Returns its finished_at in ms (or -1). */
+static double check_replayed(int i, const char *task_id, double not_before, int line)
+{
+    const char *p = payload_of(i);
+    char finished[64];
+    field(p, "finished_at", finished, sizeof finished);
+    char want[512];
+    snprintf(want, sizeof want,
+             "{\"task_id\":\"%s\",\"proplet_id\":\"" PID_MAIN "\",\"results\":\"30\",\"error\":null,\"replayed\":true,"
+             "\"finished_at\":\"%s\"}",
+             task_id, finished);
+    if (strcmp(want, p) != 0) {
+        fprintf(stderr, "%s:%d: replayed result: expected %s, got %s\n", __FILE__, line, want, p);
+        check_failures++;
+    }
+    double at = parse_rfc3339_ms(finished);
+    double now = wall_ms();
+    if (at < 0 || at > now || at < not_before) {
+        fprintf(stderr, "%s:%d: finished_at \"%s\" (%.0f ms) is not between %.0f and now (%.0f)\n", __FILE__, line,
+                finished, at, not_before, now);
+        check_failures++;
+    }
+    return at;
+}
+
+static void case_replay(void)
+{
+    setup();
+    proplet_proc p;
+    proplet_up(&p, PID_MAIN, NULL);
+
+    /* no results yet: a discover request brings discovery and heartbeat, no result */
+    int from = msg_count();
+    pub_str("control/manager/discover", "{\"manager_id\":\"m1\"}");
+    CHECK(WAIT_MSG(from, "control/proplet/create", 2000, "\"proplet_id\":\"" PID_MAIN "\"") >= 0);
+    sleep_ms(500);
+    CHECK_INT(-1, FIND_MSG(from, "control/proplet/results", "\"task_id\""));
+    sleep_ms(1700); /* past the 2 s between answered discover requests */
+
+    /* add(10,20) runs to completion: its result as usual, not marked */
+    double before_task = wall_ms();
+    from = msg_count();
+    start_add("control/manager/start", "t-replay-1", ",\"proplet_id\":\"" PID_MAIN "\"");
+    int r0 = EXPECT_RESULT(from, "t-replay-1", "30", NULL, 5000);
+    REQUIRE(r0 >= 0);
+    CHECK(strstr(payload_of(r0), "replayed") == NULL);
+    CHECK(strstr(payload_of(r0), "finished_at") == NULL);
+
+    /* a discover request: discovery, heartbeat, then the result again, marked replayed, once */
+    from = msg_count();
+    pub_str("control/manager/discover", "{\"manager_id\":\"m2\"}");
+    int r1 = wait_replayed(from, "t-replay-1", 3000);
+    CHECK(r1 >= 0);
+    double first_at = -1;
+    if (r1 >= 0) {
+        first_at = check_replayed(r1, "t-replay-1", before_task, __LINE__);
+        int d = FIND_MSG(from, "control/proplet/create", "\"proplet_id\":\"" PID_MAIN "\"");
+        int h = FIND_MSG(from, "control/proplet/alive", "\"status\":\"alive\"");
+        CHECK(d >= 0 && d < r1);
+        CHECK(h >= 0 && h < r1);
+        sleep_ms(300);
+        CHECK_INT(-1, wait_replayed(r1 + 1, "t-replay-1", 0));
+    }
+    /* a request within 2 s of the answered one is not answered: no replay */
+    from = msg_count();
+    pub_str("control/manager/discover", "{\"manager_id\":\"m2\"}");
+    sleep_ms(500);
+    CHECK_INT(-1, wait_replayed(from, "t-replay-1", 0));
+
+    /* more than 2 s later: replayed again, same finish time */
+    sleep_ms(2100);
+    from = msg_count();
+    pub_str("control/manager/discover", "{\"manager_id\":\"m3\"}");
+    int r2 = wait_replayed(from, "t-replay-1", 3000);
+    CHECK(r2 >= 0);
+    if (r2 >= 0) {
+        double again_at = check_replayed(r2, "t-replay-1", before_task, __LINE__);
+        CHECK(again_at == first_at);
+    }
+    CHECK(proplet_alive(&p));
+    teardown(&p);
+}
+
 int main(int argc, char **argv)
 {
     signal(SIGPIPE, SIG_IGN);
     if (argc != 2) {
         fprintf(stderr, "usage: %s discovery|add|stop|malformed|chunks|last_will|concurrency|auth|reconnect|limits|"
-                        "task_metrics|system_metrics\n",
+                        "task_metrics|system_metrics|replay\n",
                 argv[0]);
         return 2;
     }
@@ -1380,7 +1493,8 @@ int main(int argc, char **argv)
                  {"stop", case_stop},           {"malformed", case_malformed},
                  {"chunks", case_chunks},       {"last_will", case_last_will},
                  {"concurrency", case_concurrency}, {"auth", case_auth}, {"reconnect", case_reconnect}, {"limits", case_limits},
-                 {"task_metrics", case_task_metrics}, {"system_metrics", case_system_metrics}};
+                 {"task_metrics", case_task_metrics}, {"system_metrics", case_system_metrics},
+                 {"replay", case_replay}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         if (strcmp(argv[1], cases[i].name) == 0) {
             cases[i].fn();
