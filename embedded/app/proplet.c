@@ -388,6 +388,14 @@ static void flush_pending_results(void)
     }
 }
 
+/* The next due time of a periodic sample: one period after the last due time, or one period from now when the loop
+ * fell behind (no burst of catch-up samples). */
+static uint64_t next_period(uint64_t last_due, uint64_t period_ms, uint64_t now)
+{
+    uint64_t due = last_due + period_ms;
+    return due > now ? due : now + period_ms;
+}
+
 /* ---- task metrics ------------------------------------------------------------------------------------------ */
 
 /* A task whose worker runs its call and that has not been asked to stop. */
@@ -411,8 +419,7 @@ static void sample_task(app_task *t, uint64_t now)
         t->next_metrics_ms = now + TICK_MS;
         return;
     }
-    uint64_t due = t->next_metrics_ms + t->metrics_interval_ms;
-    t->next_metrics_ms = due > now ? due : now + t->metrics_interval_ms;
+    t->next_metrics_ms = next_period(t->next_metrics_ms, t->metrics_interval_ms, now);
     if (!port_mqtt_is_connected()) {
         return;
     }
@@ -462,25 +469,23 @@ static void publish_system_metrics(uint64_t now)
     if (g.metrics_ms == 0 || now < g.next_system_metrics_ms) {
         return;
     }
-    uint64_t due = g.next_system_metrics_ms + g.metrics_ms;
-    g.next_system_metrics_ms = due > now ? due : now + g.metrics_ms;
+    g.next_system_metrics_ms = next_period(g.next_system_metrics_ms, g.metrics_ms, now);
     port_cpu_times cpu;
     if (port_process_cpu_times(&cpu) != PORT_OK) {
         cpu.user_us = 0; /* not measured on this platform: 0, as the port reports */
         cpu.system_us = 0;
     }
-    uint64_t at = port_time_monotonic_ms();
     uint64_t used = cpu.user_us + cpu.system_us;
     uint64_t used_before = g.cpu_prev.user_us + g.cpu_prev.system_us;
     proto_system_metrics m = {
         .cpu_user_us = cpu.user_us,
         .cpu_system_us = cpu.system_us,
         .cpu_percent_x100 = proto_cpu_percent_x100(used > used_before ? used - used_before : 0,
-                                                   at > g.cpu_prev_ms ? at - g.cpu_prev_ms : 0),
+                                                   now > g.cpu_prev_ms ? now - g.cpu_prev_ms : 0),
         .rss_bytes = port_process_rss_bytes(),
     };
     g.cpu_prev = cpu;
-    g.cpu_prev_ms = at;
+    g.cpu_prev_ms = now;
     if (!port_mqtt_is_connected()) {
         return;
     }

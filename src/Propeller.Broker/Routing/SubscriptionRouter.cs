@@ -83,24 +83,24 @@ internal sealed class SubscriptionRouter
     {
         ArgumentNullException.ThrowIfNull(message);
         var topic = message.Topic;
-        var targets = new Dictionary<RoutedSession, MqttQualityOfServiceLevel>();
+        Dictionary<RoutedSession, MqttQualityOfServiceLevel>? targets = null;
         lock (_lock)
         {
             if (_exact.TryGetValue(topic, out var exact))
             {
-                AddTargets(targets, exact);
+                AddTargets(ref targets, exact);
             }
 
             foreach (var (filter, subscribers) in _wildcard)
             {
                 if (MqttTopicFilterComparer.Compare(topic, filter) == MqttTopicFilterCompareResult.IsMatch)
                 {
-                    AddTargets(targets, subscribers);
+                    AddTargets(ref targets, subscribers);
                 }
             }
         }
 
-        if (targets.Count == 0)
+        if (targets is null)
         {
             return 0;
         }
@@ -116,8 +116,10 @@ internal sealed class SubscriptionRouter
         return targets.Count;
     }
 
-    private static void AddTargets(Dictionary<RoutedSession, MqttQualityOfServiceLevel> targets, Subscribers subscribers)
+    // Created on the first match, so a message nobody subscribed to allocates nothing.
+    private static void AddTargets(ref Dictionary<RoutedSession, MqttQualityOfServiceLevel>? targets, Subscribers subscribers)
     {
+        targets ??= new Dictionary<RoutedSession, MqttQualityOfServiceLevel>(subscribers.Count);
         foreach (var (routed, qualityOfService) in subscribers)
         {
             if (!targets.TryGetValue(routed, out var current) || current < qualityOfService)
